@@ -1,0 +1,81 @@
+"""The declarative vocabulary of an assignment: functions, their inputs, checks and points.
+
+An instructor adds a function by writing its reference and one `FunctionSpec` entry; the
+engine and the checks never need to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+CallKind = Literal["forward", "backward", "plain"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of arguments for a student function (plus dout for a backward)."""
+
+    args: tuple
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    dout: np.ndarray | None = None
+    note: str = ""
+
+
+CaseGenerator = Callable[[np.random.Generator], list[Case]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    kind: str  # a name in grader.checks.CHECKS
+    points: float
+    visibility: Visibility = "visible"
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """How to call one student function and which checks it gets.
+
+    kind: "forward" returns (out, cache); "backward" takes (dout, cache) from `forward`;
+    "plain" returns `returns` directly. `state` names (argument index, key) pairs a
+    forward writes back into a dict argument (batchnorm's running statistics).
+    `gradient_of` maps each gradient the function returns to the argument index it is the
+    derivative for (of the forward, or of this function's scalar first output).
+    """
+
+    name: str
+    module: str
+    kind: CallKind
+    checks: tuple[CheckSpec, ...]
+    cases: CaseGenerator | None = None
+    forward: str | None = None
+    returns: tuple[str, ...] = ("out",)
+    state: tuple[tuple[int, str], ...] = ()
+    gradient_of: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def points(self) -> float:
+        return sum(check.points for check in self.checks)
+
+
+@dataclass(frozen=True)
+class AssignmentSpec:
+    id: str
+    title: str
+    reference_module: str
+    functions: tuple[FunctionSpec, ...]
+
+    def function(self, name: str) -> FunctionSpec:
+        for spec in self.functions:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(spec.module for spec in self.functions))

@@ -1,0 +1,134 @@
+"""gradient_matches_numeric: the student's gradients against centered differences of the
+student's own forward (or loss), in float64, on inputs kept away from kinks.
+
+All perturbed evaluations of one case go to the worker in a single batched call. For a
+forward f with upstream gradient dout the checked scalar is sum(f(x) * dout); for a loss
+it is the loss itself. With h = 1e-6 the truncation (~h²) and round-off (~1e-16/h) errors
+leave correct gradients at a relative error near 1e-9, far below the 1e-5 threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.assignments.spec import Case, CheckSpec, FunctionSpec
+from grader.checks.compare import (
+    GRADIENT_TOLERANCE,
+    format_index,
+    format_number,
+    relative_error,
+)
+from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
+from grader.checks.describe import describe_case
+from grader.checks.mistakes import identify_mistake
+from grader.checks.procedures import as_array
+
+STEP = 1e-6
+MAX_COORDINATES = 240
+
+
+def describe(spec: CheckSpec, function: FunctionSpec) -> str:
+    target = "your forward" if function.kind == "backward" else "your loss"
+    return f"gradients match a numerical gradient of {target}"
+
+
+def _coordinates(
+    ctx: CheckContext, case: Case, names: dict[str, int]
+) -> list[tuple[str, tuple[int, ...]]]:
+    """Which (gradient, index) pairs to probe; a random subset when inputs are large."""
+    pairs = [
+        (name, index)
+        for name, arg in names.items()
+        for index in np.ndindex(np.shape(case.args[arg]))
+    ]
+    if len(pairs) <= MAX_COORDINATES:
+        return pairs
+    chosen = np.sort(ctx.rng.choice(len(pairs), MAX_COORDINATES, replace=False))
+    return [pairs[i] for i in chosen]
+
+
+def numeric_gradients(
+    ctx: CheckContext, case: Case, coordinates: list[tuple[str, tuple[int, ...]]]
+) -> dict[tuple[str, tuple[int, ...]], float]:
+    names = ctx.function.gradient_of
+    backward = ctx.function.kind == "backward"
+    function = ctx.function.forward if backward else ctx.function.name
+    arg_list = []
+    for name, index in coordinates:
+        for sign in (1.0, -1.0):
+            args = list(case.args)
+            perturbed = np.array(args[names[name]], dtype=np.float64, copy=True)
+            perturbed[index] += sign * STEP
+            args[names[name]] = perturbed
+            arg_list.append(args)
+    values = ctx.student.call_many(function, arg_list, select=0)
+    scalars = []
+    for value in values:
+        array = as_array(value)
+        if array is None:
+            raise TypeError(f"{function} returned {type(value).__name__}, not numbers")
+        if backward:
+            if array.shape != case.dout.shape:
+                raise TypeError(
+                    f"{function} returned shape {array.shape}, expected {case.dout.shape}"
+                )
+            scalars.append(float(np.sum(array * case.dout)))
+        else:
+            scalars.append(float(array.sum()))
+    return {
+        coordinate: (scalars[2 * i] - scalars[2 * i + 1]) / (2 * STEP)
+        for i, coordinate in enumerate(coordinates)
+    }
+
+
+def gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    cases = ctx.cases(spec.options.get("cases", 1))
+    for number, case in enumerate(cases, 1):
+        where = f"On input {number}: {describe_case(case, ctx.arg_names)}"
+        try:
+            got = ctx.got(case)
+            coordinates = _coordinates(ctx, case, dict(ctx.function.gradient_of))
+            numeric = numeric_gradients(ctx, case, coordinates)
+        except STUDENT_FAILURES as error:
+            return Outcome(False, f"{where}\n{explain_failure(error)}")
+        except TypeError as error:
+            return Outcome(False, f"{where}\n{error}")
+        problems = _compare(ctx, case, got, numeric)
+        if problems:
+            lines = [where, *problems]
+            if mistake := identify_mistake(ctx, case, got):
+                lines.append(mistake)
+            return Outcome(False, "\n".join(lines))
+    return Outcome(True, f"{len(cases)} inputs checked")
+
+
+def _compare(
+    ctx: CheckContext,
+    case: Case,
+    got: dict[str, object],
+    numeric: dict[tuple[str, tuple[int, ...]], float],
+) -> list[str]:
+    problems = []
+    for name, arg in ctx.function.gradient_of.items():
+        expected_shape = np.shape(case.args[arg])
+        analytic = as_array(got[name])
+        if analytic is None or analytic.shape != expected_shape:
+            shape = "not an array" if analytic is None else f"shape {analytic.shape}"
+            problems.append(f"{name}: expected shape {expected_shape}, got {shape}")
+            continue
+        probed = [index for (grad, index) in numeric if grad == name]
+        yours = np.array([analytic[index] for index in probed])
+        theirs = np.array([numeric[(name, index)] for index in probed])
+        if not np.all(np.isfinite(yours)):
+            problems.append(f"{name}: contains non-finite values")
+            continue
+        error = relative_error(yours, theirs)
+        if error > GRADIENT_TOLERANCE:
+            worst = int(np.argmax(np.abs(yours - theirs)))
+            problems.append(
+                f"{name}: relative error {error:.2e} against the numerical gradient "
+                f"(allowed {GRADIENT_TOLERANCE:.0e}); largest difference at "
+                f"{format_index(name, probed[worst])}: numerical "
+                f"{format_number(theirs[worst])}, yours {format_number(yours[worst])}"
+            )
+    return problems

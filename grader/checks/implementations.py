@@ -1,0 +1,66 @@
+"""Three things a check can call the same way: the student (through the worker), the
+hidden reference and a known-mistake variant of it (both in the grader process)."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+from grader.sandbox.client import Reply, Worker
+
+
+class Implementation(Protocol):
+    def call(
+        self,
+        function: str,
+        args: tuple | list,
+        kwargs: Mapping | None = None,
+        *,
+        keep: tuple[int, ...] = (),
+        return_args: bool = False,
+    ) -> Reply: ...
+
+
+class StudentImplementation:
+    """Calls the student's function in the worker, in whichever module defines it."""
+
+    def __init__(self, worker: Worker, module_of: Callable[[str], str]) -> None:
+        self.worker = worker
+        self.module_of = module_of
+
+    def call(self, function, args, kwargs=None, *, keep=(), return_args=False) -> Reply:
+        return self.worker.call(
+            self.module_of(function),
+            function,
+            args,
+            dict(kwargs or {}),
+            keep=keep,
+            return_args=return_args,
+        )
+
+    def call_many(self, function: str, arg_list: list, select: int | None) -> list:
+        return self.worker.call_many(self.module_of(function), function, arg_list, select=select)
+
+
+class ReferenceImplementation:
+    """Calls the reference (optionally with some functions overridden) on copies of the
+    arguments, so the grader's own inputs are never touched."""
+
+    def __init__(self, module_name: str, overrides: Mapping[str, Callable] | None = None) -> None:
+        self.module = importlib.import_module(module_name)
+        self.overrides = dict(overrides or {})
+
+    def function(self, name: str) -> Callable:
+        return self.overrides.get(name) or getattr(self.module, name)
+
+    def call(self, function, args, kwargs=None, *, keep=(), return_args=False) -> Reply:
+        args = copy.deepcopy(list(args))
+        kwargs = copy.deepcopy(dict(kwargs or {}))
+        value = self.function(function)(*args, **kwargs)
+        return Reply(value, [args, kwargs] if return_args else None, "")
+
+    def call_many(self, function: str, arg_list: list, select: int | None) -> list:
+        results = [self.call(function, args).value for args in arg_list]
+        return results if select is None else [result[select] for result in results]

@@ -1,0 +1,71 @@
+"""satisfies_property: a hypothesis property run in the grader, calling the student through
+the worker. Deterministic (the grading seed, no example database); on failure the
+feedback shows the smallest failing example hypothesis found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+from hypothesis import strategies as st
+
+from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
+from grader.checks.describe import describe_value
+from grader.checks.implementations import Implementation
+
+
+class PropertyViolation(AssertionError):
+    """Raised by a property when the student's function breaks it; the message says how."""
+
+
+@dataclass(frozen=True)
+class Property:
+    """`examples` draws a dict of named inputs; `holds` raises PropertyViolation."""
+
+    description: str
+    examples: Callable[[], st.SearchStrategy[Mapping[str, object]]]
+    holds: Callable[[Implementation, Mapping[str, object]], None]
+    max_examples: int = 20
+
+
+def describe(spec: CheckSpec, function: FunctionSpec) -> str:
+    return spec.options["property"].description
+
+
+def satisfies_property(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    prop: Property = spec.options["property"]
+    failure: dict[str, object] = {}
+
+    @settings(
+        max_examples=prop.max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        report_multiple_bugs=False,
+        print_blob=False,
+        verbosity=Verbosity.quiet,
+    )
+    @seed(ctx.seed)
+    @given(prop.examples())
+    def run(example: Mapping[str, object]) -> None:
+        try:
+            prop.holds(ctx.student, example)
+        except PropertyViolation as violation:
+            failure.update(example=example, why=str(violation))
+            raise
+        except STUDENT_FAILURES as error:
+            failure.update(example=example, why=f"{ctx.function.name} {explain_failure(error)}")
+            raise PropertyViolation(str(error)) from None
+
+    try:
+        run()
+    except PropertyViolation:
+        example = ", ".join(
+            f"{name}={describe_value(value, full=True)}" for name, value in failure["example"].items()
+        )
+        return Outcome(False, f"Smallest failing example found: {example}\n{failure['why']}")
+    return Outcome(True)

@@ -1,0 +1,45 @@
+"""returns_well_formed: every returned value has the reference's shape, is float64 and is
+finite wherever the reference's is."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.checks.compare import describe_shape
+from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
+from grader.checks.describe import describe_case
+from grader.checks.procedures import as_array
+
+
+def describe(spec: CheckSpec, function: FunctionSpec) -> str:
+    return "returns float64 values of the right shapes"
+
+
+def problem_with(name: str, got: object, expected: object) -> str | None:
+    expected_array = as_array(expected)
+    got_array = as_array(got)
+    if got_array is None:
+        return f"{name} should be a float64 array or number, got {describe_shape(got)}"
+    if isinstance(got, np.ndarray) and got.dtype != np.float64:
+        return f"{name} has dtype {got.dtype}; return float64"
+    if got_array.shape != expected_array.shape:
+        return f"{name} has shape {got_array.shape}, expected {expected_array.shape}"
+    bad = np.isfinite(expected_array) & ~np.isfinite(got_array)
+    if bad.any():
+        return f"{name} contains inf or nan where finite values are expected"
+    return None
+
+
+def returns_well_formed(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    for number, case in enumerate(ctx.cases(spec.options.get("cases", 2)), 1):
+        expected = ctx.expected(case)
+        try:
+            got = ctx.got(case)
+        except STUDENT_FAILURES as error:
+            return Outcome(False, f"On input {number}: {explain_failure(error)}")
+        for name, value in expected.items():
+            if problem := problem_with(name, got.get(name), value):
+                where = describe_case(case, ctx.arg_names)
+                return Outcome(False, f"On input {number}: {where}\n{problem}")
+    return Outcome(True)

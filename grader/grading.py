@@ -1,0 +1,124 @@
+"""Run an assignment's checks against one submission and build the report."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from grader import __version__
+from grader.assignments import load_assignment
+from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
+from grader.checks import CHECKS
+from grader.checks.context import CheckContext
+from grader.checks.implementations import ReferenceImplementation, StudentImplementation
+from grader.report.model import CheckResult, Report
+from grader.sandbox.client import Worker
+from grader.sandbox.launcher import choose_isolation
+from grader.submission import Submission, load_submission
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    seed: int = 0
+    public_only: bool = False
+    timeout: float = 10.0
+    memory_bytes: int = 4 * 2**30
+    device: str = "cpu"
+
+
+def selected_checks(spec: FunctionSpec, public_only: bool) -> list[tuple[int, CheckSpec]]:
+    return [
+        (index, check)
+        for index, check in enumerate(spec.checks)
+        if not public_only or check.visibility == "visible"
+    ]
+
+
+def check_rng(seed: int, function: str, index: int) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(function.encode()), index])
+
+
+def run_check(
+    assignment: AssignmentSpec,
+    function: FunctionSpec,
+    index: int,
+    check: CheckSpec,
+    student: StudentImplementation,
+    reference: ReferenceImplementation,
+    options: GradeOptions,
+) -> CheckResult:
+    kind = CHECKS[check.kind]
+    context = CheckContext(
+        assignment=assignment,
+        function=function,
+        student=student,
+        reference=reference,
+        rng=check_rng(options.seed, function.name, index),
+        seed=options.seed,
+        options=check.options,
+    )
+    began = time.perf_counter()
+    outcome = kind.run(context, check)
+    student.worker.release()
+    return CheckResult(
+        function=function.name,
+        description=outcome.description or kind.describe(check, function),
+        kind=check.kind,
+        score=check.points if outcome.passed else 0.0,
+        max_score=check.points,
+        passed=outcome.passed,
+        feedback=outcome.feedback,
+        visibility=check.visibility,
+        duration=time.perf_counter() - began,
+        data=outcome.data,
+    )
+
+
+def grade_submission(
+    assignment: AssignmentSpec, submission: Submission, options: GradeOptions
+) -> tuple[list[CheckResult], str]:
+    isolation = choose_isolation(options.memory_bytes)
+    reference = ReferenceImplementation(assignment.reference_module)
+    results = []
+    with Worker(submission.directory, isolation, options.timeout) as worker:
+        expected = {spec.name: spec.module for spec in assignment.functions}
+        student = StudentImplementation(
+            worker, lambda name: submission.module_of(name, expected.get(name, ""))
+        )
+        for function in assignment.functions:
+            for index, check in selected_checks(function, options.public_only):
+                results.append(
+                    run_check(assignment, function, index, check, student, reference, options)
+                )
+    return results, isolation.describe()
+
+
+def grade(assignment_id: str, submission_path: Path, options: GradeOptions) -> Report:
+    """Grade one submission; `assignment_id` may be `all`."""
+    began = time.perf_counter()
+    assignments = load_assignment(assignment_id)
+    with tempfile.TemporaryDirectory(prefix="grader-submission-") as scratch:
+        submission = load_submission(Path(submission_path), Path(scratch) / "submission")
+        results: list[CheckResult] = []
+        isolation = ""
+        for assignment in assignments:
+            graded, isolation = grade_submission(assignment, submission, options)
+            results += graded
+    title = " + ".join(assignment.title for assignment in assignments)
+    return Report(
+        assignment=assignment_id,
+        title=title,
+        results=tuple(results),
+        seed=options.seed,
+        submission_sha256=submission.sha256,
+        isolation=isolation,
+        device=options.device,
+        grader_version=__version__,
+        execution_time=time.perf_counter() - began,
+        notes=submission.notes,
+    )

@@ -1,0 +1,63 @@
+"""The report as Gradescope's results.json (also what CI scripts read)."""
+
+from __future__ import annotations
+
+import json
+
+from grader.report.model import Report
+
+
+def to_results(report: Report) -> dict:
+    numbering: dict[str, int] = {}
+    tests = []
+    for result in report.results:
+        function_number = numbering.setdefault(result.function, len(numbering) + 1)
+        check_number = sum(1 for test in tests if test["tags"][0] == result.function) + 1
+        tests.append(
+            {
+                "name": result.name,
+                "number": f"{function_number}.{check_number}",
+                "score": result.score,
+                "max_score": result.max_score,
+                "status": "passed" if result.passed else "failed",
+                "output": result.feedback,
+                "output_format": "text",
+                "visibility": result.visibility,
+                "tags": [result.function, result.kind],
+            }
+        )
+    return {
+        "score": report.score,
+        "execution_time": round(report.execution_time, 3),
+        "output": summary(report),
+        "output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "extra_data": {
+            "assignment": report.assignment,
+            "max_score": report.max_score,
+            "grader_version": report.grader_version,
+            "submission_sha256": report.submission_sha256,
+            "seed": report.seed,
+            "device": report.device,
+            "isolation": report.isolation,
+            "duration_by_check": {
+                test["name"]: round(result.duration, 3)
+                for test, result in zip(tests, report.results, strict=True)
+            },
+            "notes": list(report.notes),
+        },
+    }
+
+
+def summary(report: Report) -> str:
+    failed = [total.function for total in report.functions() if total.score < total.max_score]
+    text = f"{report.title}: {report.score:g}/{report.max_score:g} ({report.percent:.1f}%)"
+    if failed:
+        text += f". Functions losing points: {', '.join(failed)}"
+    return text
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(to_results(report), indent=2) + "\n"

@@ -1,0 +1,60 @@
+"""The terminal report: a per-function table, then what each failed check found.
+
+Fits an 80-column terminal; colour only when writing to one.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from grader.report.json_report import summary
+from grader.report.model import Report
+
+WIDTH = 80
+
+
+def build_table(report: Report) -> Table:
+    table = Table(title=report.title, title_justify="left", expand=False)
+    table.add_column("function", no_wrap=True)
+    table.add_column("points", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for total in report.functions():
+        if total.score >= total.max_score:
+            status = "[green]ok[/green]"
+        elif total.score == 0:
+            status = "[red]FAIL[/red]"
+        else:
+            status = f"[yellow]partial ({total.checks_failed} failed)[/yellow]"
+        table.add_row(total.function, f"{total.score:g}/{total.max_score:g}", status)
+    table.add_section()
+    table.add_row("total", f"{report.score:g}/{report.max_score:g}", f"{report.percent:.1f}%")
+    return table
+
+
+def write_text(report: Report, console: Console) -> None:
+    console.print(build_table(report))
+    for note in report.notes:
+        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+    failed = [result for result in report.results if not result.passed]
+    if failed:
+        console.rule("what failed")
+    for result in failed:
+        console.print(
+            f"[bold red]✗[/bold red] [bold]{escape(result.name)}[/bold] "
+            f"({result.score:g}/{result.max_score:g}, {result.visibility})"
+        )
+        for line in result.feedback.splitlines():
+            console.print(f"    {escape(line)}", overflow="fold", highlight=False)
+    console.print(escape(summary(report)), highlight=False)
+    console.print(f"[dim]isolation: {escape(report.isolation)}[/dim]", highlight=False)
+
+
+def render_text(report: Report) -> str:
+    """The report as plain text (no colour), for files and tests."""
+    buffer = StringIO()
+    write_text(report, Console(file=buffer, width=WIDTH, color_system=None, highlight=False))
+    return buffer.getvalue()

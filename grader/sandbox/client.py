@@ -1,0 +1,303 @@
+"""The grader's side of the worker: calls into student code with deadlines, survives crashes.
+
+A call either returns plain data or raises `StudentCallFailed` with a `CallError` that
+says what happened (exception, timeout, crash, unsupported value, missing function). A
+dead or killed worker is replaced lazily by a fresh one over a fresh copy of the
+submission. After a timeout, later calls into the same function (or module, when the
+import hung) fail at once with the same error, so one infinite loop costs one timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.sandbox import codec, launcher
+from grader.sandbox.codec import Handle, MalformedMessage
+from grader.sandbox.launcher import Isolation
+
+WORKER_FILES = ("worker.py", "codec.py")
+START_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class CallError:
+    kind: str  # exception | import | missing | unsupported | timeout | crash | protocol
+    type: str
+    message: str
+    where: str = ""
+
+    def describe(self) -> str:
+        if self.kind == "missing":
+            return self.message
+        if self.kind in ("timeout", "crash", "protocol", "unsupported"):
+            return self.message
+        prefix = "importing the module raised" if self.kind == "import" else "raised"
+        text = f"{prefix} {self.type}: {self.message}".rstrip(": ")
+        return f"{text}\n  at {self.where}" if self.where else text
+
+
+class StudentCallFailed(Exception):
+    def __init__(self, error: CallError, stdout: str = "") -> None:
+        super().__init__(error.describe())
+        self.error = error
+        self.stdout = stdout
+
+
+@dataclass(frozen=True)
+class WorkerHandle:
+    """A handle valid only in the worker generation that produced it."""
+
+    generation: int
+    id: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    value: object
+    args_after: object
+    stdout: str
+
+
+def _death_message(code: int) -> str:
+    """bubblewrap reports a child killed by signal N as exit code 128+N."""
+    number = -code if code < 0 else code - 128
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        return f"the worker process exited with code {code} during the call"
+    message = f"the worker process was killed by {name} during the call"
+    return message + (" (segmentation fault)" if name == "SIGSEGV" else "")
+
+
+class Worker:
+    """One student submission's worker process, restarted on demand."""
+
+    def __init__(self, submission_dir: Path, isolation: Isolation, timeout: float) -> None:
+        self.submission_dir = Path(submission_dir)
+        self.isolation = isolation
+        self.timeout = timeout
+        self.generation = 0
+        self.process: subprocess.Popen | None = None
+        self.work_dir: str | None = None
+        self.imported: set[str] = set()
+        self.poisoned: dict[tuple[str, str | None], CallError] = {}
+        self.token = f"grader-{os.getpid()}-{id(self)}"
+        self.busy_seconds = 0.0
+        self.start_seconds = 0.0
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        began = time.perf_counter()
+        self.generation += 1
+        self.imported = set()
+        self.work_dir = tempfile.mkdtemp(prefix="grader-worker-")
+        os.mkdir(os.path.join(self.work_dir, "worker"))
+        for name in WORKER_FILES:
+            shutil.copy(Path(__file__).with_name(name), os.path.join(self.work_dir, "worker"))
+        shutil.copytree(self.submission_dir, os.path.join(self.work_dir, "submission"))
+        request_read, self.request_fd = os.pipe()
+        self.reply_fd, reply_write = os.pipe()
+        self.process = launcher.launch(
+            Path(self.work_dir), (request_read, reply_write), self.isolation, self.token
+        )
+        os.close(request_read)
+        os.close(reply_write)
+        self.start_seconds += time.perf_counter() - began
+
+    def stop(self) -> None:
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+            os.close(self.request_fd)
+            os.close(self.reply_fd)
+            launcher.kill_leftovers(self.token)
+            self.process = None
+        if self.work_dir is not None:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+            self.work_dir = None
+
+    close = stop
+
+    def _exchange(self, request: dict, timeout: float) -> dict:
+        if self.process is None:
+            self.start()
+        began = time.perf_counter()
+        deadline = time.monotonic() + timeout
+        try:
+            codec.write_frame(self.request_fd, codec.encode(request))
+            header = self._read(8, deadline)
+            (size,) = struct.unpack("<Q", header)
+            if size > codec.MAX_FRAME_BYTES:
+                raise MalformedMessage("reply too large")
+            reply = codec.decode(self._read(size, deadline))
+        except TimeoutError:
+            self.stop()
+            raise StudentCallFailed(
+                CallError("timeout", "Timeout", f"did not finish within {timeout:g} s (killed)")
+            ) from None
+        except (EOFError, BrokenPipeError):
+            code = self.process.wait()
+            self.stop()
+            raise StudentCallFailed(CallError("crash", "Crash", _death_message(code))) from None
+        except MalformedMessage as error:
+            self.stop()
+            raise StudentCallFailed(
+                CallError("protocol", "Protocol", f"the worker sent malformed data: {error}")
+            ) from None
+        finally:
+            self.busy_seconds += time.perf_counter() - began
+        if type(reply) is not dict or type(reply.get("stdout")) is not str:
+            self.stop()
+            raise StudentCallFailed(CallError("protocol", "Protocol", "malformed reply"))
+        if not reply.get("ok"):
+            error = reply.get("error")
+            if type(error) is not dict:
+                raise StudentCallFailed(CallError("protocol", "Protocol", "malformed error"))
+            fields = [str(error.get(key, "")) for key in ("kind", "type", "message", "where")]
+            raise StudentCallFailed(CallError(*fields), reply["stdout"])
+        return reply
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        data = bytearray()
+        while len(data) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.reply_fd], [], [], remaining)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self.reply_fd, min(size - len(data), 1 << 20))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return bytes(data)
+
+    def _ensure_imported(self, module: str) -> None:
+        if (module, None) in self.poisoned:
+            raise StudentCallFailed(self.poisoned[(module, None)])
+        if self.process is not None and module in self.imported:
+            return
+        try:
+            self._exchange({"op": "import", "module": module}, self.timeout)
+        except StudentCallFailed as failure:
+            self.poisoned[(module, None)] = failure.error
+            raise
+        self.imported.add(module)
+
+    def _to_wire(self, value: object) -> object:
+        if type(value) is WorkerHandle:
+            if value.generation != self.generation or self.process is None:
+                raise StudentCallFailed(
+                    CallError(
+                        "protocol",
+                        "Restarted",
+                        "the worker restarted since this value was produced (an earlier crash)",
+                    )
+                )
+            return Handle(value.id)
+        if type(value) in (list, tuple):
+            return type(value)(self._to_wire(item) for item in value)
+        if type(value) is dict:
+            return {key: self._to_wire(item) for key, item in value.items()}
+        return value
+
+    def _from_wire(self, value: object) -> object:
+        if type(value) is Handle:
+            return WorkerHandle(self.generation, value.id)
+        if type(value) in (list, tuple):
+            return type(value)(self._from_wire(item) for item in value)
+        if type(value) is dict:
+            return {key: self._from_wire(item) for key, item in value.items()}
+        return value
+
+    def _run(self, module: str, function: str, request: dict, timeout: float | None) -> dict:
+        if (module, function) in self.poisoned:
+            raise StudentCallFailed(self.poisoned[(module, function)])
+        self._ensure_imported(module)
+        request = self._to_wire(request)
+        try:
+            return self._exchange(request, timeout or self.timeout)
+        except StudentCallFailed as failure:
+            if failure.error.kind == "timeout":
+                self.poisoned[(module, function)] = CallError(
+                    "timeout",
+                    "Timeout",
+                    failure.error.message + "; later calls to it were skipped",
+                )
+            raise
+
+    def call(
+        self,
+        module: str,
+        function: str,
+        args: tuple | list,
+        kwargs: dict | None = None,
+        *,
+        keep: tuple[int, ...] = (),
+        return_args: bool = False,
+        timeout: float | None = None,
+    ) -> Reply:
+        """Call module.function(*args, **kwargs) in the worker.
+
+        `keep` lists positions of the returned tuple to leave in the worker (handles come
+        back instead); `return_args` also returns the arguments as they are after the call.
+        """
+        request = {
+            "op": "call",
+            "module": module,
+            "function": function,
+            "args": list(args),
+            "kwargs": kwargs or {},
+            "keep": list(keep),
+            "return_args": return_args,
+        }
+        reply = self._run(module, function, request, timeout)
+        value = self._from_wire(reply.get("value"))
+        return Reply(value, self._from_wire(reply.get("args_after")), reply["stdout"])
+
+    def call_many(
+        self,
+        module: str,
+        function: str,
+        arg_list: list,
+        *,
+        select: int | None = None,
+        timeout: float | None = None,
+    ) -> list:
+        """Call the function once per argument tuple in one round trip (numeric gradients)."""
+        request = {
+            "op": "call_many",
+            "module": module,
+            "function": function,
+            "arg_list": [list(args) for args in arg_list],
+            "select": select,
+        }
+        value = self._run(module, function, request, timeout)["value"]
+        if type(value) is not list or len(value) != len(arg_list):
+            raise StudentCallFailed(CallError("protocol", "Protocol", "malformed batch reply"))
+        return value
+
+    def release(self) -> None:
+        """Forget every object kept in the worker (called between checks)."""
+        if self.process is not None:
+            try:
+                self._exchange({"op": "release"}, self.timeout)
+            except StudentCallFailed:
+                pass

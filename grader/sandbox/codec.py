@@ -1,0 +1,248 @@
+"""The wire format between the grader and the worker: plain data only, never pickle.
+
+Values are None, bool, int, float, str, lists/tuples/dicts of those, numeric or bool
+NumPy arrays (raw bytes, dtype and shape) and `Handle`s naming an object kept in the worker.
+The encoder accepts exact types only, so no student-defined method (a subclass's
+`__iter__`, an `__array__`, a `__reduce__`) ever runs while encoding; the decoder builds
+nothing but these types and validates every length, so a hostile worker cannot make the
+grader execute code or allocate without bound.
+
+This module is copied into the sandbox and must import nothing from the grader.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_DEPTH = 32
+MAX_FRAME_BYTES = 1 << 30
+ALLOWED_DTYPES = frozenset(
+    np.dtype(name).str
+    for name in (
+        "float64",
+        "float32",
+        "float16",
+        "int64",
+        "int32",
+        "int16",
+        "int8",
+        "uint64",
+        "uint32",
+        "uint16",
+        "uint8",
+        "bool",
+    )
+)
+_SCALAR_TYPES = (
+    np.float64,
+    np.float32,
+    np.float16,
+    np.int64,
+    np.int32,
+    np.int16,
+    np.int8,
+    np.uint64,
+    np.uint32,
+    np.uint16,
+    np.uint8,
+    np.bool_,
+)
+
+
+@dataclass(frozen=True)
+class Handle:
+    """Names an object that stays in the worker (e.g. a layer's cache)."""
+
+    id: int
+
+
+class UnsupportedValue(TypeError):
+    """A value that the wire format does not carry (and that is never executed)."""
+
+
+class MalformedMessage(ValueError):
+    """Bytes that do not decode to a valid message."""
+
+
+def describe_type(value: object) -> str:
+    """Name a value's type without calling any of its methods."""
+    cls = type(value)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def encode(value: object) -> bytes:
+    out = bytearray()
+    _encode(value, out, 0)
+    return bytes(out)
+
+
+def _encode(value: object, out: bytearray, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise UnsupportedValue("nested more than 32 levels deep")
+    cls = type(value)
+    if value is None:
+        out += b"N"
+    elif cls is bool:
+        out += b"T" if value else b"F"
+    elif cls is int:
+        if -(2**63) <= value < 2**63:
+            out += b"i" + struct.pack("<q", value)
+        else:
+            _encode_text(b"I", str(value), out)
+    elif cls is float:
+        out += b"f" + struct.pack("<d", value)
+    elif cls is str:
+        _encode_text(b"s", value, out)
+    elif cls is list or cls is tuple:
+        out += (b"l" if cls is list else b"t") + struct.pack("<I", len(value))
+        for item in value:
+            _encode(item, out, depth + 1)
+    elif cls is dict:
+        out += b"d" + struct.pack("<I", len(value))
+        for key, item in value.items():
+            if type(key) not in (str, int):
+                raise UnsupportedValue(f"a dict key of type {describe_type(key)}")
+            _encode(key, out, depth + 1)
+            _encode(item, out, depth + 1)
+    elif cls is np.ndarray:
+        _encode_array(value, out)
+    elif cls in _SCALAR_TYPES:
+        _encode_array(np.asarray(value), out)
+    elif cls is Handle:
+        out += b"h" + struct.pack("<Q", value.id)
+    else:
+        raise UnsupportedValue(f"an object of type {describe_type(value)}")
+
+
+def _encode_text(tag: bytes, text: str, out: bytearray) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    out += tag + struct.pack("<I", len(data)) + data
+
+
+def _encode_array(array: np.ndarray, out: bytearray) -> None:
+    dtype = array.dtype.str
+    if dtype not in ALLOWED_DTYPES:
+        raise UnsupportedValue(f"a numpy array of dtype {array.dtype} (numeric or bool only)")
+    data = np.ascontiguousarray(array).tobytes()
+    out += b"a" + struct.pack("<B", len(dtype)) + dtype.encode("ascii")
+    out += struct.pack("<B", array.ndim) + struct.pack(f"<{array.ndim}Q", *array.shape)
+    out += struct.pack("<Q", len(data)) + data
+
+
+def decode(data: bytes) -> object:
+    reader = _Reader(memoryview(data))
+    value = reader.value(0)
+    if reader.pos != len(data):
+        raise MalformedMessage("trailing bytes after the message")
+    return value
+
+
+class _Reader:
+    def __init__(self, data: memoryview) -> None:
+        self.data = data
+        self.pos = 0
+
+    def take(self, n: int) -> memoryview:
+        if n < 0 or self.pos + n > len(self.data):
+            raise MalformedMessage("message truncated")
+        chunk = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return chunk
+
+    def unpack(self, fmt: str) -> tuple:
+        return struct.unpack(fmt, self.take(struct.calcsize(fmt)))
+
+    def value(self, depth: int) -> object:
+        if depth > MAX_DEPTH + 1:
+            raise MalformedMessage("nested too deep")
+        tag = bytes(self.take(1))
+        if tag == b"N":
+            return None
+        if tag in (b"T", b"F"):
+            return tag == b"T"
+        if tag == b"i":
+            return self.unpack("<q")[0]
+        if tag == b"I":
+            text = self.text()
+            if len(text) > 5000 or not text.lstrip("-").isdigit():
+                raise MalformedMessage("bad integer")
+            return int(text)
+        if tag == b"f":
+            return self.unpack("<d")[0]
+        if tag == b"s":
+            return self.text()
+        if tag in (b"l", b"t"):
+            (count,) = self.unpack("<I")
+            items = [self.value(depth + 1) for _ in range(min(count, len(self.data)))]
+            if len(items) != count:
+                raise MalformedMessage("message truncated")
+            return items if tag == b"l" else tuple(items)
+        if tag == b"d":
+            (count,) = self.unpack("<I")
+            result = {}
+            for _ in range(count):
+                key = self.value(depth + 1)
+                if type(key) not in (str, int):
+                    raise MalformedMessage("bad dict key")
+                result[key] = self.value(depth + 1)
+            return result
+        if tag == b"a":
+            return self.array()
+        if tag == b"h":
+            return Handle(self.unpack("<Q")[0])
+        raise MalformedMessage(f"unknown tag {tag!r}")
+
+    def text(self) -> str:
+        (size,) = self.unpack("<I")
+        try:
+            return bytes(self.take(size)).decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as error:
+            raise MalformedMessage("bad text") from error
+
+    def array(self) -> np.ndarray:
+        (dtype_len,) = self.unpack("<B")
+        dtype = bytes(self.take(dtype_len)).decode("ascii", "replace")
+        if dtype not in ALLOWED_DTYPES:
+            raise MalformedMessage(f"dtype {dtype} not allowed")
+        (ndim,) = self.unpack("<B")
+        if ndim > 32:
+            raise MalformedMessage("too many dimensions")
+        shape = self.unpack(f"<{ndim}Q")
+        (size,) = self.unpack("<Q")
+        itemsize = np.dtype(dtype).itemsize
+        count = 1
+        for extent in shape:
+            count *= extent
+        if count * itemsize != size:
+            raise MalformedMessage("array size does not match its shape")
+        raw = bytes(self.take(size))
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def write_frame(fd: int, payload: bytes) -> None:
+    view = memoryview(struct.pack("<Q", len(payload)) + payload)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def read_exactly(fd: int, size: int) -> bytes:
+    """Blocking read of exactly `size` bytes (the worker's side of the pipe)."""
+    chunks = bytearray()
+    while len(chunks) < size:
+        chunk = os.read(fd, min(size - len(chunks), 1 << 20))
+        if not chunk:
+            raise EOFError("pipe closed")
+        chunks += chunk
+    return bytes(chunks)
+
+
+def read_frame(fd: int) -> bytes:
+    (size,) = struct.unpack("<Q", read_exactly(fd, 8))
+    if size > MAX_FRAME_BYTES:
+        raise MalformedMessage("frame too large")
+    return read_exactly(fd, size)

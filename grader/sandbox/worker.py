@@ -1,0 +1,262 @@
+"""The worker loop: the only place student code is imported and called.
+
+Runs in its own process (inside bubblewrap when available), started as
+`python -I worker.py REQUEST_FD REPLY_FD SUBMISSION_DIR MEMORY_BYTES`. It answers one
+request at a time with plain data (see codec.py). Objects the grader must not receive
+(a layer's cache) stay here behind handles. Everything here is on the student's side of
+the wall: the grader trusts none of what it sends back beyond its type.
+
+Copied into the sandbox beside codec.py; imports nothing from the grader package.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import resource
+import sys
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from codec import (  # noqa: E402  (the path above makes the sibling importable)
+    Handle,
+    UnsupportedValue,
+    decode,
+    describe_type,
+    encode,
+    read_frame,
+    write_frame,
+)
+
+OUTPUT_CAP = 64 * 1024
+MESSAGE_CAP = 2000
+
+
+class CappedOutput(io.TextIOBase):
+    """Collects what student code prints, keeping the first OUTPUT_CAP characters."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = OUTPUT_CAP - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def text(self) -> str:
+        joined = "".join(self.parts)
+        if self.dropped:
+            joined += f"\n[... {self.dropped} more characters of output dropped]"
+        return joined
+
+
+class StudentError(Exception):
+    """A failure to report back: kind is import/missing/exception/unsupported."""
+
+    def __init__(self, kind: str, error_type: str, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.payload = {"kind": kind, "type": error_type, "message": message, "where": where}
+
+
+class Worker:
+    def __init__(self, submission_dir: str) -> None:
+        self.submission_dir = os.path.abspath(submission_dir)
+        self.modules: dict[str, object] = {}
+        self.import_errors: dict[str, StudentError] = {}
+        self.handles: dict[int, object] = {}
+        self.next_handle = 1
+
+    def module(self, name: str) -> object:
+        if name in self.import_errors:
+            raise self.import_errors[name]
+        if name not in self.modules:
+            try:
+                self.modules[name] = self.import_module(name)
+            except StudentError as error:
+                self.import_errors[name] = error
+                raise
+        return self.modules[name]
+
+    def import_module(self, name: str) -> object:
+        path = os.path.join(self.submission_dir, name + ".py")
+        if not os.path.isfile(path):
+            raise StudentError("missing", "ModuleNotFound", f"{name}.py was not submitted")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException as error:  # noqa: BLE001 - SystemExit at import is a student error
+            sys.modules.pop(name, None)
+            raise self.describe_exception("import", error) from None
+        return module
+
+    def function(self, module_name: str, name: str) -> object:
+        module = self.module(module_name)
+        function = module.__dict__.get(name)
+        if function is None:
+            raise StudentError("missing", "NameError", f"{name} is not defined in {module_name}.py")
+        if not callable(function):
+            raise StudentError("missing", "TypeError", f"{name} in {module_name}.py is not callable")
+        return function
+
+    def describe_exception(self, kind: str, error: BaseException) -> StudentError:
+        try:
+            message = str(error)
+        except BaseException:  # noqa: BLE001 - a student's __str__ may raise anything
+            message = "<the exception's message could not be read>"
+        where = ""
+        for frame in traceback.extract_tb(error.__traceback__):
+            if os.path.abspath(frame.filename).startswith(self.submission_dir):
+                relative = os.path.relpath(frame.filename, self.submission_dir)
+                where = f"{relative}, line {frame.lineno}, in {frame.name}: {frame.line or ''}"
+        return StudentError(kind, type(error).__name__, message[:MESSAGE_CAP], where[:MESSAGE_CAP])
+
+    def resolve(self, value: object) -> object:
+        """Replace handles by the objects they name, recursively in lists/tuples/dicts."""
+        if type(value) is Handle:
+            if value.id not in self.handles:
+                raise StudentError("protocol", "KeyError", "unknown handle (worker restarted?)")
+            return self.handles[value.id]
+        if type(value) in (list, tuple):
+            return type(value)(self.resolve(item) for item in value)
+        if type(value) is dict:
+            return {key: self.resolve(item) for key, item in value.items()}
+        return value
+
+    def keep(self, result: object, keep: list[int]) -> object:
+        """Store the tuple items at the `keep` positions here and send handles instead."""
+        if not keep:
+            return result
+        if type(result) not in (tuple, list):
+            raise StudentError(
+                "unsupported",
+                "TypeError",
+                f"expected a tuple of values, got {describe_type(result)}",
+            )
+        items = list(result)
+        for index in keep:
+            if index >= len(items):
+                raise StudentError(
+                    "unsupported",
+                    "TypeError",
+                    f"expected a tuple of at least {index + 1} values, got {len(items)}",
+                )
+            self.handles[self.next_handle] = items[index]
+            items[index] = Handle(self.next_handle)
+            self.next_handle += 1
+        return tuple(items)
+
+    def invoke(self, request: dict) -> object:
+        function = self.function(request["module"], request["function"])
+        args = self.resolve(request["args"])
+        kwargs = self.resolve(request.get("kwargs") or {})
+        try:
+            result = function(*args, **kwargs)
+        except BaseException as error:  # noqa: BLE001 - sys.exit in student code fails the call
+            raise self.describe_exception("exception", error) from None
+        reply = {"value": self.keep(result, request.get("keep") or [])}
+        if request.get("return_args"):
+            sent = [request["args"], request.get("kwargs") or {}]
+            reply["args_after"] = restore_handles(sent, [args, kwargs])
+        return reply
+
+    def invoke_many(self, request: dict) -> object:
+        function = self.function(request["module"], request["function"])
+        select = request.get("select")
+        values = []
+        for args in request["arg_list"]:
+            try:
+                result = function(*self.resolve(args))
+            except BaseException as error:  # noqa: BLE001
+                raise self.describe_exception("exception", error) from None
+            if select is not None:
+                if type(result) not in (tuple, list) or len(result) <= select:
+                    raise StudentError(
+                        "unsupported",
+                        "TypeError",
+                        f"expected a tuple of values, got {describe_type(result)}",
+                    )
+                result = result[select]
+            values.append(result)
+        return {"value": values}
+
+    def handle(self, request: dict) -> dict:
+        op = request.get("op")
+        if op == "call":
+            return self.invoke(request)
+        if op == "call_many":
+            return self.invoke_many(request)
+        if op == "import":
+            self.module(request["module"])
+            return {"value": None}
+        if op == "release":
+            self.handles.clear()
+            return {"value": None}
+        raise StudentError("protocol", "ValueError", f"unknown op {op!r}")
+
+
+def restore_handles(sent: object, after: object) -> object:
+    """The arguments after a call, with the objects that came as handles sent back as
+    those handles (the grader compares everything else with what it sent)."""
+    if type(sent) is Handle:
+        return sent
+    if type(sent) in (list, tuple) and type(after) is type(sent) and len(after) == len(sent):
+        return type(sent)(restore_handles(s, a) for s, a in zip(sent, after))
+    if type(sent) is dict and type(after) is dict:
+        return {key: restore_handles(sent.get(key), value) for key, value in after.items()}
+    return after
+
+
+def limit_resources(memory_bytes: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    file_cap = 256 * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_cap, file_cap))
+
+
+def serve(request_fd: int, reply_fd: int, worker: Worker) -> None:
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    while True:
+        try:
+            request = decode(read_frame(request_fd))
+        except EOFError:
+            return
+        captured = CappedOutput()
+        sys.stdout = sys.stderr = captured
+        try:
+            reply = {"ok": True, **worker.handle(request)}
+        except StudentError as error:
+            reply = {"ok": False, "error": error.payload}
+        finally:
+            sys.stdout, sys.stderr = real_stdout, real_stderr
+        try:
+            payload = encode({**reply, "stdout": captured.text()})
+        except UnsupportedValue as error:
+            failure = StudentError("unsupported", "UnsupportedValue", f"unsupported return value: {error}")
+            payload = encode({"ok": False, "error": failure.payload, "stdout": captured.text()})
+        write_frame(reply_fd, payload)
+
+
+def main() -> None:
+    request_fd, reply_fd = int(sys.argv[1]), int(sys.argv[2])
+    submission_dir, memory_bytes = sys.argv[3], int(sys.argv[4])
+    limit_resources(memory_bytes)
+    sys.path.insert(0, submission_dir)
+    os.chdir(submission_dir)
+    serve(request_fd, reply_fd, Worker(submission_dir))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Hidden reference solutions for the course assignments (never shipped to students)."""

@@ -1,0 +1,7 @@
+"""Returns dout unchanged in train mode, ignoring the dropout mask."""
+
+import numpy as np
+
+
+def dropout_backward(dout, cache):
+    return np.array(dout, copy=True)

@@ -1,0 +1,10 @@
+"""Scales the positive inputs by alpha and passes the negative ones unchanged."""
+
+import numpy as np
+
+MISTAKE = "leaky-alpha-wrong-side"
+
+
+def prelu_forward(x, alpha):
+    out = np.where(x > 0, alpha * x, x)
+    return out, (x > 0, np.minimum(x, 0.0), alpha)

@@ -1,0 +1,9 @@
+"""Passes dout through unchanged, ignoring where the input was negative."""
+
+import numpy as np
+
+MISTAKE = "relu-backward-passthrough"
+
+
+def relu_backward(dout, cache):
+    return np.array(dout, copy=True)

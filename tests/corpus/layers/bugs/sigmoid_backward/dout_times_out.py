@@ -1,0 +1,8 @@
+"""Backward returns dout * out, missing the (1 - out) factor."""
+
+MISTAKE = "sigmoid-backward-out"
+
+
+def sigmoid_backward(dout, cache):
+    out = cache
+    return dout * out

@@ -1,0 +1,16 @@
+"""Off-target probability epsilon / C instead of epsilon / (C - 1)."""
+
+import numpy as np
+
+MISTAKE = "smoothing-epsilon-over-c"
+
+
+def softmax_loss_smoothed(x, y, epsilon=0.1):
+    n, c = x.shape
+    shifted = x - np.max(x, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    t = np.full((n, c), epsilon / c)
+    t[np.arange(n), y] = 1 - epsilon
+    loss = -np.sum(t * log_probs) / n
+    dx = (np.exp(log_probs) - t) / n
+    return loss, dx

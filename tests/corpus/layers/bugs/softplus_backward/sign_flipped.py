@@ -1,0 +1,5 @@
+"""Backward multiplies by sigmoid(-x) = 1 - sigmoid(x) instead of sigmoid(x)."""
+
+
+def softplus_backward(dout, cache):
+    return dout * (1 - cache)
