@@ -21,6 +21,7 @@ from grader.grading import GradeOptions, grade
 from grader.report.model import Report
 from grader.report.render import RENDERERS
 from grader.report.text import write_text
+from grader.sandbox.client import WorkerStartError
 from grader.submission import SubmissionError
 
 app = typer.Typer(
@@ -95,7 +96,7 @@ def run_grading(
     )
     try:
         return grade(assignment, submission, options)
-    except (UnknownAssignment, SubmissionError) as error:
+    except (UnknownAssignment, SubmissionError, WorkerStartError) as error:
         fail(str(error))
         raise
 

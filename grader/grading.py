@@ -80,7 +80,10 @@ def run_check(
 
 
 def grade_submission(
-    assignment: AssignmentSpec, submission: Submission, options: GradeOptions
+    assignment: AssignmentSpec,
+    submission: Submission,
+    options: GradeOptions,
+    timings: dict[str, float],
 ) -> tuple[list[CheckResult], str]:
     isolation = choose_isolation(options.memory_bytes)
     reference = ReferenceImplementation(assignment.reference_module)
@@ -95,6 +98,12 @@ def grade_submission(
                 results.append(
                     run_check(assignment, function, index, check, student, reference, options)
                 )
+    for key, seconds in (
+        ("worker_start", worker.start_seconds),
+        ("student_calls", worker.busy_seconds),
+        ("reference_calls", reference.seconds),
+    ):
+        timings[key] = timings.get(key, 0.0) + seconds
     return results, isolation.describe()
 
 
@@ -106,8 +115,9 @@ def grade(assignment_id: str, submission_path: Path, options: GradeOptions) -> R
         submission = load_submission(Path(submission_path), Path(scratch) / "submission")
         results: list[CheckResult] = []
         isolation = ""
+        timings: dict[str, float] = {}
         for assignment in assignments:
-            graded, isolation = grade_submission(assignment, submission, options)
+            graded, isolation = grade_submission(assignment, submission, options, timings)
             results += graded
     title = " + ".join(assignment.title for assignment in assignments)
     return Report(
@@ -121,4 +131,5 @@ def grade(assignment_id: str, submission_path: Path, options: GradeOptions) -> R
         grader_version=__version__,
         execution_time=time.perf_counter() - began,
         notes=submission.notes,
+        timings=timings,
     )

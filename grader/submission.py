@@ -64,10 +64,10 @@ def _extract_zip(archive: Path, target: Path) -> None:
                 raise SubmissionError(f"{archive}: archive too large when unpacked (50 MiB)")
             for member in members:
                 relative = PurePosixPath(member.filename)
-                if member.is_dir() or not _keep(relative):
-                    continue
                 if relative.is_absolute() or ".." in relative.parts:
                     raise SubmissionError(f"{archive}: unsafe path in archive: {member.filename}")
+                if member.is_dir() or not _keep(relative):
+                    continue
                 destination = target / relative
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 destination.write_bytes(bundle.read(member))
@@ -131,9 +131,7 @@ def load_submission(path: Path, target: Path) -> Submission:
             raise SubmissionError(f"{path}: file too large (limit 5 MiB)")
         shutil.copyfile(path, target / path.name)
     else:
-        raise SubmissionError(
-            f"{path}: not a submission (expected a folder, a .zip or a .py file)"
-        )
+        raise SubmissionError(f"{path}: not a submission (expected a folder, a .zip or a .py file)")
     if not list(target.glob("*.py")):
         raise SubmissionError(f"{path}: contains no Python files")
     definitions, notes = _definitions(target)

@@ -148,16 +148,11 @@ ASSIGNMENT = AssignmentSpec(
             "backward",
             (
                 CheckSpec(
-                    "gradient_matches_numeric",
-                    1,
-                    options={"inputs": inputs.dropout_train, "cases": 2},
-                ),
-                CheckSpec(
                     "matches_reference",
                     0.5,
                     options={"inputs": inputs.dropout_test, "label": "in test mode"},
                 ),
-                property_check(props.dropout_backward_uses_mask, 0.5),
+                property_check(props.dropout_backward_uses_mask, 1.5),
             ),
             forward="dropout_forward",
             returns=("dx",),

@@ -156,7 +156,9 @@ def dropout_all(rng: np.random.Generator) -> list[Case]:
 
 
 def regularization(rng: np.random.Generator) -> list[Case]:
-    return [Case((away_from_zero(rng, shape), reg)) for shape, reg in [((4, 3), 0.3), ((5, 6), 2.0)]]
+    return [
+        Case((away_from_zero(rng, shape), reg)) for shape, reg in [((4, 3), 0.3), ((5, 6), 2.0)]
+    ]
 
 
 def elastic_net(rng: np.random.Generator) -> list[Case]:

@@ -56,9 +56,8 @@ def compare_value(
     if got_array is None:
         return f"{name}: expected a number or float array, got {describe_shape(got)}"
     if got_array.shape != expected_array.shape:
-        return (
-            f"{name}: expected shape {expected_array.shape}, got shape {got_array.shape}"
-            + ("" if got_array.ndim else " (a scalar)")
+        return f"{name}: expected shape {expected_array.shape}, got shape {got_array.shape}" + (
+            "" if got_array.ndim else " (a scalar)"
         )
     expected_finite = np.isfinite(expected_array)
     got_finite = np.isfinite(got_array)

@@ -50,9 +50,7 @@ class CheckContext:
         """Inputs for this check: the check's own, the function's, or its forward's; a
         backward's cases get a dout of the forward output's shape."""
         forward = self.forward
-        generator = (
-            self.options.get("inputs") or self.function.cases or (forward and forward.cases)
-        )
+        generator = self.options.get("inputs") or self.function.cases or (forward and forward.cases)
         cases = generator(self.rng)
         if count is not None:
             cases = cases[:count]
@@ -83,6 +81,10 @@ def explain_failure(error: Exception) -> str:
     if stdout.strip():
         lines = stdout.strip().splitlines()
         shown = "\n    ".join(lines[:OUTPUT_LINES])
-        more = f"\n    [... {len(lines) - OUTPUT_LINES} more lines]" if len(lines) > OUTPUT_LINES else ""
+        more = (
+            f"\n    [... {len(lines) - OUTPUT_LINES} more lines]"
+            if len(lines) > OUTPUT_LINES
+            else ""
+        )
         text += f"\n  your code printed:\n    {shown}{more}"
     return text

@@ -1,6 +1,10 @@
 """gradient_matches_numeric: the student's gradients against centered differences of the
 student's own forward (or loss), in float64, on inputs kept away from kinks.
 
+When the student's forward is itself wrong on the input (it disagrees with the reference),
+the reference forward is differentiated instead and the feedback says so: a bug in the
+forward then costs points on the forward only.
+
 All perturbed evaluations of one case go to the worker in a single batched call. For a
 forward f with upstream gradient dout the checked scalar is sum(f(x) * dout); for a loss
 it is the loss itself. With h = 1e-6 the truncation (~h²) and round-off (~1e-16/h) errors
@@ -16,12 +20,13 @@ from grader.checks.compare import (
     GRADIENT_TOLERANCE,
     format_index,
     format_number,
+    outputs_match,
     relative_error,
 )
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
 from grader.checks.mistakes import identify_mistake
-from grader.checks.procedures import as_array
+from grader.checks.procedures import as_array, run
 
 STEP = 1e-6
 MAX_COORDINATES = 240
@@ -47,8 +52,30 @@ def _coordinates(
     return [pairs[i] for i in chosen]
 
 
+def differentiated(ctx: CheckContext, case: Case) -> tuple[object, str]:
+    """Whose forward to differentiate: the student's, unless it is wrong on this case."""
+    if ctx.function.kind != "backward":
+        return ctx.student, ""
+    forward = ctx.forward
+    expected = run(forward, ctx.reference, case, ctx.arg_names)
+    try:
+        got = run(forward, ctx.student, case, ctx.arg_names)
+    except STUDENT_FAILURES:
+        got = {}
+    if got and outputs_match(got, expected):
+        return ctx.student, ""
+    note = (
+        f"(your {forward.name} is wrong on this input, so your gradients were compared with "
+        f"a numerical gradient of the reference {forward.name})"
+    )
+    return ctx.reference, note
+
+
 def numeric_gradients(
-    ctx: CheckContext, case: Case, coordinates: list[tuple[str, tuple[int, ...]]]
+    ctx: CheckContext,
+    case: Case,
+    coordinates: list[tuple[str, tuple[int, ...]]],
+    impl: object,
 ) -> dict[tuple[str, tuple[int, ...]], float]:
     names = ctx.function.gradient_of
     backward = ctx.function.kind == "backward"
@@ -61,7 +88,7 @@ def numeric_gradients(
             perturbed[index] += sign * STEP
             args[names[name]] = perturbed
             arg_list.append(args)
-    values = ctx.student.call_many(function, arg_list, select=0)
+    values = impl.call_many(function, arg_list, select=0)
     scalars = []
     for value in values:
         array = as_array(value)
@@ -87,15 +114,16 @@ def gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         where = f"On input {number}: {describe_case(case, ctx.arg_names)}"
         try:
             got = ctx.got(case)
+            impl, note = differentiated(ctx, case)
             coordinates = _coordinates(ctx, case, dict(ctx.function.gradient_of))
-            numeric = numeric_gradients(ctx, case, coordinates)
+            numeric = numeric_gradients(ctx, case, coordinates, impl)
         except STUDENT_FAILURES as error:
             return Outcome(False, f"{where}\n{explain_failure(error)}")
         except TypeError as error:
             return Outcome(False, f"{where}\n{error}")
         problems = _compare(ctx, case, got, numeric)
         if problems:
-            lines = [where, *problems]
+            lines = [where, *problems, *([note] if note else [])]
             if mistake := identify_mistake(ctx, case, got):
                 lines.append(mistake)
             return Outcome(False, "\n".join(lines))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import time
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -19,6 +20,7 @@ class Implementation(Protocol):
         kwargs: Mapping | None = None,
         *,
         keep: tuple[int, ...] = (),
+        drop: tuple[int, ...] = (),
         return_args: bool = False,
     ) -> Reply: ...
 
@@ -30,13 +32,14 @@ class StudentImplementation:
         self.worker = worker
         self.module_of = module_of
 
-    def call(self, function, args, kwargs=None, *, keep=(), return_args=False) -> Reply:
+    def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
         return self.worker.call(
             self.module_of(function),
             function,
             args,
             dict(kwargs or {}),
             keep=keep,
+            drop=drop,
             return_args=return_args,
         )
 
@@ -51,14 +54,17 @@ class ReferenceImplementation:
     def __init__(self, module_name: str, overrides: Mapping[str, Callable] | None = None) -> None:
         self.module = importlib.import_module(module_name)
         self.overrides = dict(overrides or {})
+        self.seconds = 0.0
 
     def function(self, name: str) -> Callable:
         return self.overrides.get(name) or getattr(self.module, name)
 
-    def call(self, function, args, kwargs=None, *, keep=(), return_args=False) -> Reply:
+    def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
+        began = time.perf_counter()
         args = copy.deepcopy(list(args))
         kwargs = copy.deepcopy(dict(kwargs or {}))
         value = self.function(function)(*args, **kwargs)
+        self.seconds += time.perf_counter() - began
         return Reply(value, [args, kwargs] if return_args else None, "")
 
     def call_many(self, function: str, arg_list: list, select: int | None) -> list:

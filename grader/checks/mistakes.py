@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from grader.assignments.spec import Case
-from grader.checks.compare import outputs_match
+from grader.checks.compare import compare_value
 from grader.checks.context import CheckContext
 from grader.checks.implementations import ReferenceImplementation
 from grader.checks.procedures import run
@@ -16,8 +16,12 @@ from reference.mistakes import mistakes_for
 
 
 def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> str | None:
-    """The description of the first known mistake that reproduces `got`, if any."""
+    """Name the known mistake that reproduces `got`: exactly (every output the student got
+    wrong equals the variant's), else likely (at least one wrong output does)."""
     module = ctx.assignment.reference_module.rsplit(".", 1)[-1]
+    reference = ctx.expected(case)
+    wrong = {name for name in reference if compare_value(name, got.get(name), reference[name])}
+    likely = None
     for mistake in mistakes_for(module):
         if mistake.target != ctx.function.name:
             continue
@@ -28,6 +32,17 @@ def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> s
                 expected = run(ctx.function, variant, case, ctx.arg_names, ctx.forward)
         except Exception:  # noqa: BLE001 - a variant that cannot run on this case explains nothing
             continue
-        if outputs_match(got, expected):
+        explained = {
+            name
+            for name in wrong
+            if name in expected and not compare_value(name, got.get(name), expected[name])
+        }
+        if wrong and explained == wrong:
             return f"Known mistake ({mistake.key}): {mistake.description}"
-    return None
+        if explained and likely is None:
+            names = ", ".join(sorted(explained))
+            likely = (
+                f"Likely mistake ({mistake.key}): {mistake.description} "
+                f"(your {names} matches this mistake)"
+            )
+    return likely

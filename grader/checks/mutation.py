@@ -12,6 +12,7 @@ from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.compare import format_index, format_number
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
+from grader.checks.procedures import forward_cache
 
 
 def describe(spec: CheckSpec, function: FunctionSpec) -> str:
@@ -60,8 +61,7 @@ def keeps_inputs_unchanged(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     for number, case in enumerate(ctx.cases(spec.options.get("cases", 2)), 1):
         try:
             if ctx.function.kind == "backward":
-                cache = ctx.student.call(ctx.forward.name, case.args, keep=(1,)).value[1]
-                args = (case.dout, cache)
+                args = (case.dout, forward_cache(ctx.forward, ctx.student, case))
             else:
                 args = case.args
             keep = (1,) if ctx.function.kind == "forward" else ()

@@ -65,7 +65,8 @@ def satisfies_property(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         run()
     except PropertyViolation:
         example = ", ".join(
-            f"{name}={describe_value(value, full=True)}" for name, value in failure["example"].items()
+            f"{name}={describe_value(value, full=True)}"
+            for name, value in failure["example"].items()
         )
         return Outcome(False, f"Smallest failing example found: {example}\n{failure['why']}")
     return Outcome(True)

@@ -45,6 +45,7 @@ class Report:
     grader_version: str
     execution_time: float
     notes: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)  # profiling, never rendered
 
     @property
     def score(self) -> float:

@@ -9,6 +9,7 @@ import hung) fail at once with the same error, so one infinite loop costs one ti
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
@@ -43,6 +44,11 @@ class CallError:
         prefix = "importing the module raised" if self.kind == "import" else "raised"
         text = f"{prefix} {self.type}: {self.message}".rstrip(": ")
         return f"{text}\n  at {self.where}" if self.where else text
+
+
+class WorkerStartError(RuntimeError):
+    """The worker could not be started before any student code ran: an environment
+    problem of the grader's machine, never a student's fault."""
 
 
 class StudentCallFailed(Exception):
@@ -116,14 +122,19 @@ class Worker:
         )
         os.close(request_read)
         os.close(reply_write)
+        try:
+            self._exchange({"op": "release"}, START_TIMEOUT)
+        except StudentCallFailed as failure:
+            raise WorkerStartError(
+                f"could not start the grading worker ({self.isolation.mode}): "
+                f"{failure.error.message}"
+            ) from None
         self.start_seconds += time.perf_counter() - began
 
     def stop(self) -> None:
         if self.process is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait()
             os.close(self.request_fd)
             os.close(self.reply_fd)
@@ -251,13 +262,15 @@ class Worker:
         kwargs: dict | None = None,
         *,
         keep: tuple[int, ...] = (),
+        drop: tuple[int, ...] = (),
         return_args: bool = False,
         timeout: float | None = None,
     ) -> Reply:
         """Call module.function(*args, **kwargs) in the worker.
 
         `keep` lists positions of the returned tuple to leave in the worker (handles come
-        back instead); `return_args` also returns the arguments as they are after the call.
+        back instead), `drop` positions not to send at all (None comes back);
+        `return_args` also returns the arguments as they are after the call.
         """
         request = {
             "op": "call",
@@ -266,6 +279,7 @@ class Worker:
             "args": list(args),
             "kwargs": kwargs or {},
             "keep": list(keep),
+            "drop": list(drop),
             "return_args": return_args,
         }
         reply = self._run(module, function, request, timeout)
@@ -297,7 +311,5 @@ class Worker:
     def release(self) -> None:
         """Forget every object kept in the worker (called between checks)."""
         if self.process is not None:
-            try:
+            with contextlib.suppress(StudentCallFailed):
                 self._exchange({"op": "release"}, self.timeout)
-            except StudentCallFailed:
-                pass

@@ -8,9 +8,12 @@ tree (grader, reference, tests) and the original submission folder are never mou
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
+import signal
+import site
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -74,18 +77,25 @@ def bubblewrap_works() -> bool:
 
 
 def _python_dirs() -> list[str]:
-    """Directories the interpreter and its packages live in, minus the project's own."""
+    """The interpreter's prefixes and package directories, minus the project's own code.
+
+    Only these are mounted (not arbitrary sys.path entries such as a script's folder,
+    which could be /tmp itself or a folder of other students' submissions).
+    """
     hidden = [PROJECT_ROOT / "grader", PROJECT_ROOT / "reference", PROJECT_ROOT / "tests"]
     candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    candidates.update(entry for entry in sys.path if entry and os.path.isdir(entry))
+    candidates.update(site.getsitepackages())
+    candidates.update(
+        entry for entry in sys.path if Path(entry).name in ("site-packages", "dist-packages")
+    )
     keep = []
     for entry in sorted(candidates):
         path = Path(entry).resolve()
-        if path == PROJECT_ROOT or any(path.is_relative_to(h) for h in hidden):
+        if not path.is_dir() or path in (PROJECT_ROOT, Path("/"), Path("/tmp")):
             continue
-        if path.is_relative_to(PROJECT_ROOT) or not any(
-            path.is_relative_to(s) for s in SYSTEM_DIRS
-        ):
+        if any(path.is_relative_to(h) for h in hidden):
+            continue
+        if not any(path.is_relative_to(s) for s in SYSTEM_DIRS):
             keep.append(str(path))
     return keep
 
@@ -162,7 +172,5 @@ def kill_leftovers(token: str) -> None:
         except OSError:
             continue
         if marker in environment:
-            try:
-                os.kill(int(entry), 9)
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                os.kill(int(entry), signal.SIGKILL)

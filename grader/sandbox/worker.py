@@ -108,7 +108,9 @@ class Worker:
         if function is None:
             raise StudentError("missing", "NameError", f"{name} is not defined in {module_name}.py")
         if not callable(function):
-            raise StudentError("missing", "TypeError", f"{name} in {module_name}.py is not callable")
+            raise StudentError(
+                "missing", "TypeError", f"{name} in {module_name}.py is not callable"
+            )
         return function
 
     def describe_exception(self, kind: str, error: BaseException) -> StudentError:
@@ -135,9 +137,10 @@ class Worker:
             return {key: self.resolve(item) for key, item in value.items()}
         return value
 
-    def keep(self, result: object, keep: list[int]) -> object:
-        """Store the tuple items at the `keep` positions here and send handles instead."""
-        if not keep:
+    def keep(self, result: object, keep: list[int], drop: list[int]) -> object:
+        """Store the tuple items at the `keep` positions here and send handles instead;
+        send None for the `drop` positions (values the grader does not need)."""
+        if not keep and not drop:
             return result
         if type(result) not in (tuple, list):
             raise StudentError(
@@ -146,16 +149,19 @@ class Worker:
                 f"expected a tuple of values, got {describe_type(result)}",
             )
         items = list(result)
-        for index in keep:
+        for index in [*keep, *drop]:
             if index >= len(items):
                 raise StudentError(
                     "unsupported",
                     "TypeError",
                     f"expected a tuple of at least {index + 1} values, got {len(items)}",
                 )
+        for index in keep:
             self.handles[self.next_handle] = items[index]
             items[index] = Handle(self.next_handle)
             self.next_handle += 1
+        for index in drop:
+            items[index] = None
         return tuple(items)
 
     def invoke(self, request: dict) -> object:
@@ -166,7 +172,7 @@ class Worker:
             result = function(*args, **kwargs)
         except BaseException as error:  # noqa: BLE001 - sys.exit in student code fails the call
             raise self.describe_exception("exception", error) from None
-        reply = {"value": self.keep(result, request.get("keep") or [])}
+        reply = {"value": self.keep(result, request.get("keep") or [], request.get("drop") or [])}
         if request.get("return_args"):
             sent = [request["args"], request.get("kwargs") or {}]
             reply["args_after"] = restore_handles(sent, [args, kwargs])
@@ -213,7 +219,7 @@ def restore_handles(sent: object, after: object) -> object:
     if type(sent) is Handle:
         return sent
     if type(sent) in (list, tuple) and type(after) is type(sent) and len(after) == len(sent):
-        return type(sent)(restore_handles(s, a) for s, a in zip(sent, after))
+        return type(sent)(restore_handles(s, a) for s, a in zip(sent, after, strict=True))
     if type(sent) is dict and type(after) is dict:
         return {key: restore_handles(sent.get(key), value) for key, value in after.items()}
     return after
@@ -244,7 +250,9 @@ def serve(request_fd: int, reply_fd: int, worker: Worker) -> None:
         try:
             payload = encode({**reply, "stdout": captured.text()})
         except UnsupportedValue as error:
-            failure = StudentError("unsupported", "UnsupportedValue", f"unsupported return value: {error}")
+            failure = StudentError(
+                "unsupported", "UnsupportedValue", f"unsupported return value: {error}"
+            )
             payload = encode({"ok": False, "error": failure.payload, "stdout": captured.text()})
         write_frame(reply_fd, payload)
 

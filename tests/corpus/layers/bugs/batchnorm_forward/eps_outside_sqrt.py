@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "bn-eps-outside-sqrt"
+MISTAKE = "eps-outside-sqrt"
 
 
 def batchnorm_forward(x, gamma, beta, bn_param):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "bn-momentum-swapped"
+MISTAKE = "momentum-swapped"
 
 
 def batchnorm_forward(x, gamma, beta, bn_param):

@@ -2,8 +2,6 @@
 
 import numpy as np
 
-MISTAKE = "bn-running-stats-not-stored"
-
 
 def batchnorm_forward(x, gamma, beta, bn_param):
     mode = bn_param["mode"]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "bn-test-uses-batch-stats"
+MISTAKE = "test-uses-batch-stats"
 
 
 def batchnorm_forward(x, gamma, beta, bn_param):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "bn-unbiased-variance"
+MISTAKE = "unbiased-variance"
 
 
 def batchnorm_forward(x, gamma, beta, bn_param):

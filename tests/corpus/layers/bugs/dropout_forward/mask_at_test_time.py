@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "dropout-mask-at-test"
+MISTAKE = "test-mode-applies-mask"
 
 
 def dropout_forward(x, dropout_param):

@@ -2,8 +2,6 @@
 
 import numpy as np
 
-MISTAKE = "dropout-p-is-drop-probability"
-
 
 def dropout_forward(x, dropout_param):
     p, mode = dropout_param["p"], dropout_param["mode"]

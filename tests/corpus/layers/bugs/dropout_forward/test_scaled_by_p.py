@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "dropout-test-scaled"
+MISTAKE = "test-mode-scales-by-p"
 
 
 def dropout_forward(x, dropout_param):

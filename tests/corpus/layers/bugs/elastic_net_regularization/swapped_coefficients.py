@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "elastic-net-swapped"
+MISTAKE = "weights-swapped"
 
 
 def elastic_net_regularization(w, l1, l2):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "elu-derivative-out"
+MISTAKE = "derivative-missing-alpha-term"
 
 
 def elu_backward(dout, cache):

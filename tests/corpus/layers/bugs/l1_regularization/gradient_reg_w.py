@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "l1-grad-reg-w"
+MISTAKE = "l2-gradient"
 
 
 def l1_regularization(w, reg):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "l2-missing-half"
+MISTAKE = "missing-half"
 
 
 def l2_regularization(w, reg):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "layernorm-over-batch-axis"
+MISTAKE = "batchnorm-axis"
 
 
 def layernorm_backward(dout, cache):

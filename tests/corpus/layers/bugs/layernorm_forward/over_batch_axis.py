@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "layernorm-over-batch-axis"
+MISTAKE = "normalizes-over-batch"
 
 
 def layernorm_forward(x, gamma, beta, ln_param):

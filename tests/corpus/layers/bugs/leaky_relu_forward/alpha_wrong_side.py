@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "leaky-alpha-wrong-side"
+MISTAKE = "alpha-on-positive-side"
 
 
 def leaky_relu_forward(x, alpha=0.01):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "leaky-alpha-wrong-side"
+MISTAKE = "alpha-on-positive-side"
 
 
 def prelu_forward(x, alpha):

@@ -1,6 +1,6 @@
 """Backward returns dout * out, missing the (1 - out) factor."""
 
-MISTAKE = "sigmoid-backward-out"
+MISTAKE = "dout-times-out"
 
 
 def sigmoid_backward(dout, cache):

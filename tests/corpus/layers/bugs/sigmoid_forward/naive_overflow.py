@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "sigmoid-overflow"
+MISTAKE = "overflow"
 LARGE_INPUTS_ONLY = True
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "softmax-dx-not-averaged"
+MISTAKE = "dx-not-averaged"
 
 
 def softmax_loss(x, y):

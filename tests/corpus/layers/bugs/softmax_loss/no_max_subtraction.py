@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "softmax-no-max-subtraction"
+MISTAKE = "no-max-subtraction"
 LARGE_INPUTS_ONLY = True
 
 

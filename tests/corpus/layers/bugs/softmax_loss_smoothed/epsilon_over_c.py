@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "smoothing-epsilon-over-c"
+MISTAKE = "epsilon-over-C"
 
 
 def softmax_loss_smoothed(x, y, epsilon=0.1):

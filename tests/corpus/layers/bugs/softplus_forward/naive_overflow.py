@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "softplus-overflow"
+MISTAKE = "overflow"
 LARGE_INPUTS_ONLY = True
 
 

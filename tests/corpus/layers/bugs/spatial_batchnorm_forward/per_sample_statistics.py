@@ -2,8 +2,6 @@
 
 import numpy as np
 
-MISTAKE = "spatial-bn-wrong-axes"
-
 
 def spatial_batchnorm_forward(x, gamma, beta, bn_param):
     mode = bn_param["mode"]

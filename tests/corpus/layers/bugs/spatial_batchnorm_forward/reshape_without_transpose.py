@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "spatial-bn-reshape-without-transpose"
+MISTAKE = "reshape-without-transpose"
 
 
 def spatial_batchnorm_forward(x, gamma, beta, bn_param):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "groupnorm-wrong-grouping"
+MISTAKE = "interleaved-groups"
 
 
 def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):

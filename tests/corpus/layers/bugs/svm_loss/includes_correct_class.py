@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "svm-includes-correct-class"
+MISTAKE = "counts-correct-class"
 
 
 def svm_loss(x, y):

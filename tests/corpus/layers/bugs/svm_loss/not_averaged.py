@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "svm-not-averaged"
+MISTAKE = "no-average"
 
 
 def svm_loss(x, y):

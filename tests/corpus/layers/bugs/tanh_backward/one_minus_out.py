@@ -1,6 +1,6 @@
 """Backward uses 1 - out instead of 1 - out**2."""
 
-MISTAKE = "tanh-backward-1-minus-out"
+MISTAKE = "one-minus-out"
 
 
 def tanh_backward(dout, cache):

@@ -1,0 +1,78 @@
+"""The command line: reports, files, exit codes (grader-cli.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_reference
+
+
+def grader(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def reference_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_reference(tmp_path_factory.mktemp("reference"))
+
+
+def test_list_shows_functions_checks_and_points() -> None:
+    result = grader("list")
+    assert result.returncode == 0
+    assert "batchnorm_backward" in result.stdout and "hidden" in result.stdout
+
+
+def test_grade_prints_the_text_report(reference_dir: Path) -> None:
+    result = grader("grade", "layers", str(reference_dir))
+    assert result.returncode == 0, result.stderr
+    assert "total" in result.stdout and "100.0%" in result.stdout
+
+
+def test_json_goes_to_stdout_or_to_out(reference_dir: Path, tmp_path: Path) -> None:
+    to_stdout = grader("grade", "layers", str(reference_dir), "--format", "json")
+    assert json.loads(to_stdout.stdout)["extra_data"]["assignment"] == "layers"
+    target = tmp_path / "results.json"
+    written = grader(
+        "grade", "layers", str(reference_dir), "--format", "json", "--out", str(target)
+    )
+    assert written.returncode == 0
+    data = json.loads(target.read_text())
+    assert data["score"] == data["extra_data"]["max_score"]
+
+
+def test_fail_under_exits_one_for_a_low_score() -> None:
+    stubs = str(ROOT / "assignments" / "layers")
+    assert grader("grade", "layers", stubs, "--fail-under", "50").returncode == 1
+    assert grader("grade", "layers", stubs).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("grade", "nonsense", "."),
+        ("grade", "layers", "/does/not/exist"),
+        ("grade", "layers", ".", "--timeout", "0"),
+        ("grade", "layers", ".", "--format", "pdf"),
+    ],
+)
+def test_usage_errors_exit_two_with_a_message(args: tuple[str, ...]) -> None:
+    result = grader(*args)
+    assert result.returncode == 2
+    assert result.stderr.strip()
+    assert "Traceback" not in result.stderr
+
+
+def test_check_runs_public_checks_from_the_current_folder(reference_dir: Path) -> None:
+    result = grader("check", "layers", cwd=reference_dir)
+    assert result.returncode == 0, result.stderr
+    assert "100.0%" in result.stdout

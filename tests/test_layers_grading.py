@@ -1,0 +1,108 @@
+"""Grading `layers` end to end: full marks for correct code however it is written, zero
+for the stubs, and the same report every time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT, copy_reference, graded, points_by_function
+
+from grader.grading import GradeOptions, grade
+from grader.report.json_report import render_json, to_results
+from grader.report.text import render_text
+
+CORRECT = [CORPUS / "correct_alt", CORPUS / "correct_cs231n_style.py"]
+
+
+def failures(report) -> str:
+    return "\n".join(f"{r.name}\n{r.feedback}" for r in report.results if not r.passed)
+
+
+def test_reference_scores_full_marks(reference_report) -> None:
+    assert reference_report.score == reference_report.max_score > 100, failures(reference_report)
+
+
+def test_stubs_score_zero() -> None:
+    report = graded(ROOT / "assignments" / "layers")
+    assert report.score == 0
+    assert all("NotImplementedError" in r.feedback for r in report.results if r.max_score)
+
+
+@pytest.mark.parametrize("path", CORRECT, ids=lambda p: p.name)
+def test_correct_implementations_written_differently_score_full_marks(path: Path) -> None:
+    report = graded(path)
+    assert report.score == report.max_score, failures(report)
+
+
+def test_every_function_is_graded_with_points(reference_report) -> None:
+    totals = points_by_function(reference_report)
+    assert len(totals) == 34
+    assert all(maximum > 0 for _, maximum in totals.values())
+
+
+def test_same_submission_same_seed_gives_the_same_report(tmp_path: Path) -> None:
+    path = CORPUS / "correct_alt"
+    first, second = (grade("layers", path, GradeOptions(seed=3)) for _ in range(2))
+    assert render_text(first) == render_text(second)
+    assert _without_timings(render_json(first)) == _without_timings(render_json(second))
+
+
+def _without_timings(text: str) -> dict:
+    data = json.loads(text)
+    data.pop("execution_time")
+    data["extra_data"].pop("duration_by_check")
+    return data
+
+
+def test_public_only_runs_the_visible_checks_only(tmp_path: Path) -> None:
+    report = grade("layers", copy_reference(tmp_path), GradeOptions(public_only=True))
+    assert {r.visibility for r in report.results} == {"visible"}
+    assert report.score == report.max_score
+
+
+def test_json_report_follows_the_gradescope_schema(reference_report) -> None:
+    data = to_results(reference_report)
+    assert set(data) >= {
+        "score",
+        "execution_time",
+        "output",
+        "output_format",
+        "visibility",
+        "stdout_visibility",
+        "tests",
+        "extra_data",
+    }
+    extra = data["extra_data"]
+    assert set(extra) >= {
+        "assignment",
+        "max_score",
+        "grader_version",
+        "submission_sha256",
+        "seed",
+        "device",
+        "isolation",
+        "duration_by_check",
+    }
+    for test in data["tests"]:
+        assert set(test) >= {
+            "name",
+            "number",
+            "score",
+            "max_score",
+            "status",
+            "output",
+            "output_format",
+            "visibility",
+            "tags",
+        }
+        assert test["name"].startswith(test["tags"][0] + ": ")
+        assert test["status"] in ("passed", "failed")
+    names = [test["name"] for test in data["tests"]]
+    assert len(names) == len(set(names))
+
+
+def test_text_report_fits_eighty_columns(tmp_path: Path) -> None:
+    text = render_text(graded(ROOT / "assignments" / "layers"))
+    assert max(len(line) for line in text.splitlines()) <= 80

@@ -1,0 +1,193 @@
+"""The worker: plain data back, deadlines, crashes contained, nothing left running."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.sandbox.client import StudentCallFailed, Worker, WorkerHandle
+from grader.sandbox.launcher import Isolation, bubblewrap_works
+
+MODES = [
+    pytest.param(
+        "bubblewrap",
+        marks=pytest.mark.skipif(not bubblewrap_works(), reason="bubblewrap unavailable"),
+    ),
+    "plain",
+]
+
+STUDENT = textwrap.dedent(
+    """
+    import os, sys, time, subprocess
+    import numpy as np
+
+    def double(x):
+        print("doubling")
+        return 2 * x, {"kept": x}
+
+    def use_cache(cache):
+        return cache["kept"] + 1
+
+    def mutate(x):
+        x[0] = 99.0
+        return x.sum()
+
+    def spin():
+        while True:
+            pass
+
+    def leave_process(marker):
+        subprocess.Popen(["sleep", "300", marker], start_new_session=True)
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            subprocess.Popen(["sleep", "301", marker])
+            os._exit(0)
+        return 1
+
+    def segfault():
+        import ctypes
+        ctypes.string_at(0)
+
+    def hard_exit():
+        os._exit(7)
+
+    def soft_exit():
+        sys.exit(3)
+
+    def allocate():
+        return np.ones(int(50e9 // 8)).sum()
+
+    def flood():
+        for _ in range(20):
+            print("x" * 10_000_000)
+        return 1
+
+    def subclass():
+        class Evil(np.ndarray):
+            pass
+        return np.zeros(3).view(Evil)
+
+    def object_array():
+        return np.array([object()])
+
+    def read_file(path):
+        with open(path) as handle:
+            return handle.read()
+
+    def environment():
+        return sorted(os.environ)
+    """
+)
+
+
+@pytest.fixture(params=MODES)
+def worker(request: pytest.FixtureRequest, tmp_path: Path):
+    (tmp_path / "student.py").write_text(STUDENT)
+    with Worker(tmp_path, Isolation(request.param, 2 * 2**30), timeout=3.0) as running:
+        yield running
+
+
+def failure(worker: Worker, function: str, *args) -> StudentCallFailed:
+    with pytest.raises(StudentCallFailed) as caught:
+        worker.call("student", function, args)
+    return caught.value
+
+
+def test_values_come_back_and_caches_stay_behind_handles(worker: Worker) -> None:
+    reply = worker.call("student", "double", [np.arange(3.0)], keep=(1,))
+    out, cache = reply.value
+    assert np.array_equal(out, [0.0, 2.0, 4.0])
+    assert isinstance(cache, WorkerHandle)
+    assert reply.stdout == "doubling\n"
+    assert np.array_equal(worker.call("student", "use_cache", [cache]).value, [1.0, 2.0, 3.0])
+
+
+def test_arguments_after_the_call_reveal_mutation(worker: Worker) -> None:
+    reply = worker.call("student", "mutate", [np.zeros(2)], return_args=True)
+    assert reply.args_after[0][0][0] == 99.0
+
+
+def test_batched_calls_select_one_output(worker: Worker) -> None:
+    values = worker.call_many("student", "double", [[np.ones(1)], [np.zeros(1)]], select=0)
+    assert [float(v[0]) for v in values] == [2.0, 0.0]
+
+
+def test_timeout_kills_and_later_calls_fail_fast(worker: Worker) -> None:
+    began = time.monotonic()
+    assert failure(worker, "spin").error.kind == "timeout"
+    assert time.monotonic() - began < 10
+    began = time.monotonic()
+    assert failure(worker, "spin").error.kind == "timeout"
+    assert time.monotonic() - began < 0.5
+    assert worker.call("student", "use_cache", [{"kept": 1}]).value == 2
+
+
+@pytest.mark.parametrize(
+    ("function", "kind", "words"),
+    [
+        ("segfault", "crash", "SIGSEGV"),
+        ("hard_exit", "crash", "code 7"),
+        ("soft_exit", "exception", "SystemExit"),
+        ("allocate", "exception", "MemoryError"),
+        ("subclass", "unsupported", "unsupported return value"),
+        ("object_array", "unsupported", "unsupported return value"),
+        ("missing_function", "missing", "not defined"),
+    ],
+)
+def test_misbehaviour_fails_only_that_call(
+    worker: Worker, function: str, kind: str, words: str
+) -> None:
+    error = failure(worker, function).error
+    assert error.kind == kind
+    assert words in error.describe()
+    assert worker.call("student", "use_cache", [{"kept": 1}]).value == 2
+
+
+def test_handles_die_with_the_worker(worker: Worker) -> None:
+    cache = worker.call("student", "double", [np.ones(1)], keep=(1,)).value[1]
+    failure(worker, "segfault")
+    assert failure(worker, "use_cache", cache).error.type == "Restarted"
+
+
+def test_output_is_capped(worker: Worker) -> None:
+    reply = worker.call("student", "flood", [], timeout=30)
+    assert reply.value == 1
+    assert len(reply.stdout) < 70_000 and "more characters of output dropped" in reply.stdout
+
+
+def test_missing_module_is_reported(worker: Worker) -> None:
+    with pytest.raises(StudentCallFailed) as caught:
+        worker.call("optim", "sgd", [])
+    assert caught.value.error.kind == "missing"
+    assert "not submitted" in caught.value.error.describe()
+
+
+def test_environment_is_reduced(worker: Worker) -> None:
+    names = worker.call("student", "environment", []).value
+    assert "HOME" in names and len(names) <= 10
+
+
+def test_nothing_outlives_the_worker(worker: Worker) -> None:
+    marker = f"marker-{os.getpid()}-{worker.isolation.mode}"
+    worker.call("student", "leave_process", [marker])
+    time.sleep(0.3)
+    worker.close()
+    time.sleep(0.3)
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+    assert left == ""
+
+
+@pytest.mark.skipif(not bubblewrap_works(), reason="bubblewrap unavailable")
+def test_bubblewrap_hides_the_project(tmp_path: Path) -> None:
+    (tmp_path / "student.py").write_text(STUDENT)
+    reference = Path(__file__).resolve().parents[1] / "reference" / "layers.py"
+    with Worker(tmp_path, Isolation("bubblewrap", 2 * 2**30), timeout=5.0) as sandboxed:
+        error = failure(sandboxed, "read_file", str(reference)).error
+    assert error.type in ("FileNotFoundError", "PermissionError")
