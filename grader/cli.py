@@ -36,6 +36,7 @@ EXIT_USAGE = 2
 class Format(str, Enum):
     text = "text"
     json = "json"
+    md = "md"
 
 
 class Device(str, Enum):

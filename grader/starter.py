@@ -9,12 +9,17 @@ markers. A block at column 0 (a private helper) disappears. Run
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-STARTER_MODULES = {"layers": ("layers",)}
+STARTER_MODULES = {
+    "layers": ("layers",),
+    "optimizers": ("optim",),
+    "initializers": ("initializers",),
+}
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)")
 
 
@@ -58,6 +63,17 @@ def expected_stubs() -> dict[Path, str]:
         for assignment, modules in STARTER_MODULES.items()
         for module in modules
     }
+
+
+def reference_submission(directory: Path) -> Path:
+    """A submission made of the reference modules themselves (it must score full marks)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for modules in STARTER_MODULES.values():
+        for module in modules:
+            source = PROJECT_ROOT / "reference" / f"{module}.py"
+            if source.exists():
+                shutil.copyfile(source, directory / source.name)
+    return directory
 
 
 def main() -> int:

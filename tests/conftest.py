@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import ast
 import functools
-import shutil
 from pathlib import Path
 
 import pytest
 
 from grader.grading import GradeOptions, grade
 from grader.report.model import Report
+from grader.starter import STARTER_MODULES, reference_submission
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "corpus" / "layers"
-CORRECT_ALT = CORPUS / "correct_alt" / "layers.py"
+CORPORA = ROOT / "tests" / "corpus"
+CORPUS = CORPORA / "layers"
+ASSIGNMENTS = [name for name in STARTER_MODULES if (CORPORA / name).is_dir()]
 FAST = GradeOptions(timeout=5.0)
 
 
@@ -33,21 +34,30 @@ def fragment_constants(path: Path) -> dict:
     return constants
 
 
+def assignment_of(path: Path) -> str:
+    """The assignment a corpus file belongs to (tests/corpus/<assignment>/...)."""
+    return path.resolve().relative_to(CORPORA).parts[0]
+
+
 def submission_with(fragment: Path, directory: Path) -> Path:
-    """correct_alt/layers.py with the fragment appended (its defs shadow the correct ones)."""
+    """The assignment's correct_alt module with the fragment appended (its defs shadow the
+    correct ones)."""
+    assignment = assignment_of(fragment)
+    (module,) = STARTER_MODULES[assignment]
+    base = CORPORA / assignment / "correct_alt" / f"{module}.py"
     directory.mkdir(parents=True, exist_ok=True)
-    text = CORRECT_ALT.read_text() + "\n\n# --- fragment ---\n" + fragment.read_text()
-    (directory / "layers.py").write_text(text)
+    text = base.read_text() + "\n\n# --- fragment ---\n" + fragment.read_text()
+    (directory / f"{module}.py").write_text(text)
     return directory
 
 
 @functools.cache
-def _graded(path: str, options: GradeOptions) -> Report:
-    return grade("layers", Path(path), options)
+def _graded(assignment: str, path: str, options: GradeOptions) -> Report:
+    return grade(assignment, Path(path), options)
 
 
-def graded(path: Path, options: GradeOptions = FAST) -> Report:
-    return _graded(str(path), options)
+def graded(path: Path, options: GradeOptions = FAST, assignment: str = "layers") -> Report:
+    return _graded(assignment, str(path), options)
 
 
 def points_by_function(report: Report) -> dict[str, tuple[float, float]]:
@@ -55,9 +65,7 @@ def points_by_function(report: Report) -> dict[str, tuple[float, float]]:
 
 
 def copy_reference(directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "reference" / "layers.py", directory / "layers.py")
-    return directory
+    return reference_submission(directory)
 
 
 @pytest.fixture(scope="session")

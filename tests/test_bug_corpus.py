@@ -1,5 +1,5 @@
-"""Realistic mistakes (tests/corpus/layers/bugs/<function>/*.py, each appended to a correct
-submission) lose points on their own function and on no other, with feedback that says
+"""Realistic mistakes (tests/corpus/<assignment>/bugs/<function>/*.py, each appended to a
+correct submission) lose points on their own function and on no other, with feedback that says
 what was checked, on which input, and names the mistake when it is a known one."""
 
 from __future__ import annotations
@@ -7,22 +7,37 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, fragment_constants, graded, points_by_function, submission_with
+from conftest import (
+    ASSIGNMENTS,
+    CORPORA,
+    assignment_of,
+    fragment_constants,
+    graded,
+    points_by_function,
+    submission_with,
+)
 
-BUGS = sorted((CORPUS / "bugs").glob("*/*.py"))
+from grader.assignments import load_assignment
+
+BUGS = sorted(CORPORA.glob("*/bugs/*/*.py"))
 
 
-def test_every_function_has_at_least_two_mistakes(reference_report) -> None:
-    functions = {total.function for total in reference_report.functions()}
-    counts = {name: len(list((CORPUS / "bugs" / name).glob("*.py"))) for name in functions}
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_function_has_at_least_two_mistakes(assignment: str) -> None:
+    (spec,) = load_assignment(assignment)
+    bugs = CORPORA / assignment / "bugs"
+    counts = {f.name: len(list((bugs / f.name).glob("*.py"))) for f in spec.functions}
     assert min(counts.values()) >= 2, counts
 
 
-@pytest.mark.parametrize("fragment", BUGS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize(
+    "fragment", BUGS, ids=lambda p: f"{assignment_of(p)}/{p.parent.name}/{p.stem}"
+)
 def test_mistake_loses_points_on_its_function_only(fragment: Path, tmp_path: Path) -> None:
     target = fragment.parent.name
     constants = fragment_constants(fragment)
-    report = graded(submission_with(fragment, tmp_path / "submission"))
+    submission = submission_with(fragment, tmp_path / "submission")
+    report = graded(submission, assignment=assignment_of(fragment))
     totals = points_by_function(report)
     score, maximum = totals[target]
     assert score < maximum, f"{target} kept full marks"

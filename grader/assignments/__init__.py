@@ -8,6 +8,8 @@ from grader.assignments.spec import AssignmentSpec
 
 ASSIGNMENT_MODULES = {
     "layers": "grader.assignments.layers",
+    "optimizers": "grader.assignments.optimizers",
+    "initializers": "grader.assignments.initializers",
 }
 
 

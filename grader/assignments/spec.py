@@ -46,6 +46,10 @@ class FunctionSpec:
     forward writes back into a dict argument (batchnorm's running statistics).
     `gradient_of` maps each gradient the function returns to the argument index it is the
     derivative for (of the forward, or of this function's scalar first output).
+    `dict_outputs` names, for a returned dict (an optimizer's config), the keys that are
+    compared (its state); `mutable_args` are argument indices the function may update in
+    place (an optimizer's w and config). `tolerance` is the norm-wise relative error
+    allowed against the reference.
     """
 
     name: str
@@ -57,6 +61,9 @@ class FunctionSpec:
     returns: tuple[str, ...] = ("out",)
     state: tuple[tuple[int, str], ...] = ()
     gradient_of: Mapping[str, int] = field(default_factory=dict)
+    dict_outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    mutable_args: tuple[int, ...] = ()
+    tolerance: float = 1e-6
 
     @property
     def points(self) -> float:

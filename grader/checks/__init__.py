@@ -10,7 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from grader.assignments.spec import CheckSpec, FunctionSpec
-from grader.checks import gradient, mutation, properties, reference, wellformed
+from grader.checks import (
+    distribution,
+    experiments,
+    gradient,
+    mutation,
+    properties,
+    reference,
+    structure,
+    trajectory,
+    wellformed,
+)
 from grader.checks.context import CheckContext, Outcome
 
 
@@ -29,5 +39,27 @@ CHECKS: dict[str, Check] = {
         Check("gradient_matches_numeric", gradient.gradient_matches_numeric, gradient.describe),
         Check("keeps_inputs_unchanged", mutation.keeps_inputs_unchanged, mutation.describe),
         Check("satisfies_property", properties.satisfies_property, properties.describe),
+        Check(
+            "trajectory_matches_reference",
+            trajectory.trajectory_matches_reference,
+            trajectory.describe,
+        ),
+        Check("draws_from_rng", distribution.draws_from_rng, distribution.describe_draws),
+        Check(
+            "matches_distribution",
+            distribution.matches_distribution,
+            distribution.describe_distribution,
+        ),
+        Check("is_orthogonal", structure.is_orthogonal, structure.describe_orthogonal),
+        Check(
+            "has_k_nonzeros_per_column",
+            structure.has_k_nonzeros_per_column,
+            structure.describe_sparse,
+        ),
+        Check(
+            "activation_statistics",
+            experiments.activation_statistics,
+            experiments.describe,
+        ),
     )
 }

@@ -95,7 +95,3 @@ def compare_outputs(
         for name in expected
         if (problem := compare_value(name, got.get(name), expected[name], tolerance))
     ]
-
-
-def outputs_match(got: dict[str, object], expected: dict[str, object]) -> bool:
-    return not compare_outputs(got, expected)

@@ -18,9 +18,9 @@ import numpy as np
 from grader.assignments.spec import Case, CheckSpec, FunctionSpec
 from grader.checks.compare import (
     GRADIENT_TOLERANCE,
+    compare_outputs,
     format_index,
     format_number,
-    outputs_match,
     relative_error,
 )
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
@@ -62,7 +62,7 @@ def differentiated(ctx: CheckContext, case: Case) -> tuple[object, str]:
         got = run(forward, ctx.student, case, ctx.arg_names)
     except STUDENT_FAILURES:
         got = {}
-    if got and outputs_match(got, expected):
+    if got and not compare_outputs(got, expected, forward.tolerance):
         return ctx.student, ""
     note = (
         f"(your {forward.name} is wrong on this input, so your gradients were compared with "

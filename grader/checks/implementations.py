@@ -9,7 +9,10 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
+import numpy as np
+
 from grader.sandbox.client import Reply, Worker
+from grader.sandbox.codec import RngSeed
 
 
 class Implementation(Protocol):
@@ -47,6 +50,11 @@ class StudentImplementation:
         return self.worker.call_many(self.module_of(function), function, arg_list, select=select)
 
 
+def with_generators(value: object) -> object:
+    """An RngSeed argument becomes the generator it stands for (as in the worker)."""
+    return np.random.default_rng(value.seed) if isinstance(value, RngSeed) else value
+
+
 class ReferenceImplementation:
     """Calls the reference (optionally with some functions overridden) on copies of the
     arguments, so the grader's own inputs are never touched."""
@@ -61,8 +69,8 @@ class ReferenceImplementation:
 
     def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
         began = time.perf_counter()
-        args = copy.deepcopy(list(args))
-        kwargs = copy.deepcopy(dict(kwargs or {}))
+        args = [with_generators(arg) for arg in copy.deepcopy(list(args))]
+        kwargs = {key: with_generators(v) for key, v in copy.deepcopy(dict(kwargs or {})).items()}
         value = self.function(function)(*args, **kwargs)
         self.seconds += time.perf_counter() - began
         return Reply(value, [args, kwargs] if return_args else None, "")

@@ -20,7 +20,10 @@ def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> s
     wrong equals the variant's), else likely (at least one wrong output does)."""
     module = ctx.assignment.reference_module.rsplit(".", 1)[-1]
     reference = ctx.expected(case)
-    wrong = {name for name in reference if compare_value(name, got.get(name), reference[name])}
+    tolerance = ctx.function.tolerance
+    wrong = {
+        name for name in reference if compare_value(name, got.get(name), reference[name], tolerance)
+    }
     likely = None
     for mistake in mistakes_for(module):
         if mistake.target != ctx.function.name:
@@ -35,7 +38,8 @@ def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> s
         explained = {
             name
             for name in wrong
-            if name in expected and not compare_value(name, got.get(name), expected[name])
+            if name in expected
+            and not compare_value(name, got.get(name), expected[name], tolerance)
         }
         if wrong and explained == wrong:
             return f"Known mistake ({mistake.key}): {mistake.description}"

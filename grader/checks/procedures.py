@@ -75,7 +75,23 @@ def run(
     if spec.kind == "backward":
         cache = forward_cache(forward, impl, case)
         return unpack(impl.call(spec.name, (case.dout, cache)).value, spec.returns, spec.name)
-    return unpack(impl.call(spec.name, case.args, case.kwargs).value, spec.returns, spec.name)
+    outputs = unpack(impl.call(spec.name, case.args, case.kwargs).value, spec.returns, spec.name)
+    return expand_dicts(spec, outputs)
+
+
+def expand_dicts(spec: FunctionSpec, outputs: dict[str, object]) -> dict[str, object]:
+    """Replace each returned dict named in `dict_outputs` by its compared keys."""
+    for name, keys in spec.dict_outputs.items():
+        value = outputs.pop(name)
+        if not isinstance(value, dict):
+            raise MalformedResult(
+                f"{spec.name} should return {name} as a dict, not {type(value).__name__}"
+            )
+        for key in keys:
+            if key not in value:
+                raise MalformedResult(f"{spec.name} did not store {key!r} in the returned {name}")
+            outputs[f"{name}['{key}']"] = value[key]
+    return outputs
 
 
 def as_array(value: object) -> np.ndarray | None:

@@ -24,6 +24,8 @@ def describe(spec: CheckSpec, function: FunctionSpec) -> str:
 def matches_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     start, stop = case_range(spec)
     cases = ctx.cases(stop)[start:]
+    if not cases:
+        raise ValueError(f"spec error: no inputs for {ctx.function.name} in cases {start}:{stop}")
     for number, case in enumerate(cases, start + 1):
         expected = ctx.expected(case)
         where = f"On input {number}: {describe_case(case, ctx.arg_names)}"
@@ -31,7 +33,7 @@ def matches_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             got = ctx.got(case)
         except STUDENT_FAILURES as error:
             return Outcome(False, f"{where}\n{ctx.function.name} {explain_failure(error)}")
-        problems = compare_outputs(got, expected)
+        problems = compare_outputs(got, expected, ctx.function.tolerance)
         if problems:
             lines = [where, *problems]
             if mistake := identify_mistake(ctx, case, got):

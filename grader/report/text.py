@@ -35,6 +35,16 @@ def build_table(report: Report) -> Table:
     return table
 
 
+def data_table(table: dict) -> Table:
+    """A table a check attached to its result (e.g. activation std per layer)."""
+    rendered = Table(title=table["title"], title_justify="left")
+    for column in table["columns"]:
+        rendered.add_column(column, justify="right")
+    for row in table["rows"]:
+        rendered.add_row(*(str(cell) for cell in row))
+    return rendered
+
+
 def write_text(report: Report, console: Console) -> None:
     console.print(build_table(report))
     for note in report.notes:
@@ -49,6 +59,9 @@ def write_text(report: Report, console: Console) -> None:
         )
         for line in result.feedback.splitlines():
             console.print(f"    {escape(line)}", overflow="fold", highlight=False)
+    for result in report.results:
+        if table := result.data.get("table"):
+            console.print(data_table(table))
     console.print(escape(summary(report)), highlight=False)
     console.print(f"[dim]isolation: {escape(report.isolation)}[/dim]", highlight=False)
 

@@ -1,7 +1,8 @@
 """The wire format between the grader and the worker: plain data only, never pickle.
 
 Values are None, bool, int, float, str, lists/tuples/dicts of those, numeric or bool
-NumPy arrays (raw bytes, dtype and shape) and `Handle`s naming an object kept in the worker.
+NumPy arrays (raw bytes, dtype and shape), `Handle`s naming an object kept in the worker
+and `RngSeed`s standing for a seeded random generator.
 The encoder accepts exact types only, so no student-defined method (a subclass's
 `__iter__`, an `__array__`, a `__reduce__`) ever runs while encoding; the decoder builds
 nothing but these types and validates every length, so a hostile worker cannot make the
@@ -60,6 +61,14 @@ class Handle:
     id: int
 
 
+@dataclass(frozen=True)
+class RngSeed:
+    """Stands for `numpy.random.default_rng(seed)`, built where the function runs (a
+    Generator cannot travel as plain data)."""
+
+    seed: int
+
+
 class UnsupportedValue(TypeError):
     """A value that the wire format does not carry (and that is never executed)."""
 
@@ -114,6 +123,8 @@ def _encode(value: object, out: bytearray, depth: int) -> None:
         _encode_array(np.asarray(value), out)
     elif cls is Handle:
         out += b"h" + struct.pack("<Q", value.id)
+    elif cls is RngSeed:
+        out += b"g" + struct.pack("<Q", value.seed)
     else:
         raise UnsupportedValue(f"an object of type {describe_type(value)}")
 
@@ -194,6 +205,8 @@ class _Reader:
             return self.array()
         if tag == b"h":
             return Handle(self.unpack("<Q")[0])
+        if tag == b"g":
+            return RngSeed(self.unpack("<Q")[0])
         raise MalformedMessage(f"unknown tag {tag!r}")
 
     def text(self) -> str:

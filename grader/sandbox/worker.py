@@ -20,8 +20,10 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import numpy as np  # noqa: E402
 from codec import (  # noqa: E402  (the path above makes the sibling importable)
     Handle,
+    RngSeed,
     UnsupportedValue,
     decode,
     describe_type,
@@ -120,13 +122,19 @@ class Worker:
             message = "<the exception's message could not be read>"
         where = ""
         for frame in traceback.extract_tb(error.__traceback__):
-            if os.path.abspath(frame.filename).startswith(self.submission_dir):
+            inside = os.path.isabs(frame.filename) and frame.filename.startswith(
+                self.submission_dir + os.sep
+            )
+            if inside:
                 relative = os.path.relpath(frame.filename, self.submission_dir)
                 where = f"{relative}, line {frame.lineno}, in {frame.name}: {frame.line or ''}"
         return StudentError(kind, type(error).__name__, message[:MESSAGE_CAP], where[:MESSAGE_CAP])
 
     def resolve(self, value: object) -> object:
-        """Replace handles by the objects they name, recursively in lists/tuples/dicts."""
+        """Replace handles by the objects they name and seeds by generators, recursively
+        in lists/tuples/dicts."""
+        if type(value) is RngSeed:
+            return np.random.default_rng(value.seed)
         if type(value) is Handle:
             if value.id not in self.handles:
                 raise StudentError("protocol", "KeyError", "unknown handle (worker restarted?)")
@@ -216,7 +224,7 @@ class Worker:
 def restore_handles(sent: object, after: object) -> object:
     """The arguments after a call, with the objects that came as handles sent back as
     those handles (the grader compares everything else with what it sent)."""
-    if type(sent) is Handle:
+    if type(sent) in (Handle, RngSeed):
         return sent
     if type(sent) in (list, tuple) and type(after) is type(sent) and len(after) == len(sent):
         return type(sent)(restore_handles(s, a) for s, a in zip(sent, after, strict=True))

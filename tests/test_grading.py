@@ -1,5 +1,5 @@
-"""Grading `layers` end to end: full marks for correct code however it is written, zero
-for the stubs, and the same report every time."""
+"""Grading end to end: full marks for correct code however it is written, zero for the
+stubs, and the same report every time."""
 
 from __future__ import annotations
 
@@ -7,32 +7,35 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, copy_reference, graded, points_by_function
+from conftest import ASSIGNMENTS, CORPORA, CORPUS, ROOT, copy_reference, graded, points_by_function
 
 from grader.grading import GradeOptions, grade
 from grader.report.json_report import render_json, to_results
 from grader.report.text import render_text
 
-CORRECT = [CORPUS / "correct_alt", CORPUS / "correct_cs231n_style.py"]
+CORRECT = sorted(CORPORA.glob("*/correct*"))
 
 
 def failures(report) -> str:
     return "\n".join(f"{r.name}\n{r.feedback}" for r in report.results if not r.passed)
 
 
-def test_reference_scores_full_marks(reference_report) -> None:
-    assert reference_report.score == reference_report.max_score > 100, failures(reference_report)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_scores_full_marks(assignment: str, tmp_path: Path) -> None:
+    report = graded(copy_reference(tmp_path), assignment=assignment)
+    assert report.score == report.max_score > 0, failures(report)
 
 
-def test_stubs_score_zero() -> None:
-    report = graded(ROOT / "assignments" / "layers")
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_stubs_score_zero(assignment: str) -> None:
+    report = graded(ROOT / "assignments" / assignment, assignment=assignment)
     assert report.score == 0
     assert all("NotImplementedError" in r.feedback for r in report.results if r.max_score)
 
 
-@pytest.mark.parametrize("path", CORRECT, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CORRECT, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_correct_implementations_written_differently_score_full_marks(path: Path) -> None:
-    report = graded(path)
+    report = graded(path, assignment=path.parent.name)
     assert report.score == report.max_score, failures(report)
 
 

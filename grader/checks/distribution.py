@@ -1,0 +1,178 @@
+"""Checks for random initializers: they are judged as distributions, never as values, so
+any correct way of drawing from `rng` gets full marks.
+
+matches_distribution runs, on each of two non-square shapes of 150,000 entries, a mean
+test, a variance test and a Kolmogorov-Smirnov test against the target distribution
+(plus the support for a uniform). The six tests share a false-failure budget of 1e-6 per
+check (Bonferroni: each at 1.67e-7; z = 5.24 for the moment tests, whose normal
+approximation is excellent at this sample size).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
+from grader.checks.implementations import Implementation, ReferenceImplementation
+from grader.sandbox.codec import RngSeed
+from reference.mistakes import mistakes_for
+
+FALSE_FAILURE = 1e-6
+SHAPES = ((500, 300), (300, 500))
+TESTS_PER_CHECK = 6
+ALPHA = FALSE_FAILURE / TESTS_PER_CHECK
+KURTOSIS = {"normal": 3.0, "uniform": 1.8}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The distribution an initializer must draw from: `scale(fan_in, fan_out, **kwargs)`
+    is the standard deviation of a normal or the bound b of a uniform U(-b, b)."""
+
+    family: str
+    scale: Callable[..., float]
+    formula: str
+
+    def std(self, fan_in: int, fan_out: int, kwargs: dict) -> float:
+        scale = self.scale(fan_in, fan_out, **kwargs)
+        return scale if self.family == "normal" else scale / math.sqrt(3.0)
+
+    def cdf(self, fan_in: int, fan_out: int, kwargs: dict) -> Callable:
+        from scipy import stats
+
+        scale = self.scale(fan_in, fan_out, **kwargs)
+        if self.family == "normal":
+            return stats.norm(0.0, scale).cdf
+        return stats.uniform(-scale, 2 * scale).cdf
+
+
+def draw(
+    impl: Implementation, name: str, shape: tuple[int, ...], seed: int, kwargs: dict
+) -> np.ndarray:
+    value = impl.call(name, (shape, RngSeed(seed)), kwargs).value
+    if not isinstance(value, np.ndarray) or value.shape != tuple(shape):
+        got = getattr(value, "shape", type(value).__name__)
+        raise TypeError(f"{name}({shape}) returned {got}, expected an array of shape {shape}")
+    return value.astype(np.float64, copy=False)
+
+
+def describe_draws(spec: CheckSpec, function: FunctionSpec) -> str:
+    return "is reproducible with a seeded rng and differs across seeds"
+
+
+def draws_from_rng(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    """Same generator state, same weights; another seed, other weights (so ignoring rng
+    and drawing from np.random's global state fails)."""
+    name, kwargs, shape = ctx.function.name, dict(spec.options.get("kwargs", {})), (30, 20)
+    seed = int(ctx.rng.integers(2**31))
+    try:
+        first, again = (draw(ctx.student, name, shape, seed, kwargs) for _ in range(2))
+        other = draw(ctx.student, name, shape, seed + 1, kwargs)
+    except (*STUDENT_FAILURES, TypeError) as error:
+        return Outcome(False, _failure_text(error))
+    if not np.array_equal(first, again):
+        return Outcome(
+            False,
+            f"{name}({shape}, rng) gave different weights for two generators with the same "
+            "seed: draw every random number from the rng argument, not from np.random.",
+        )
+    if np.array_equal(first, other):
+        return Outcome(False, f"{name}({shape}, rng) gave the same weights for different seeds")
+    return Outcome(True)
+
+
+def _failure_text(error: Exception) -> str:
+    return explain_failure(error) if isinstance(error, STUDENT_FAILURES) else str(error)
+
+
+def describe_distribution(spec: CheckSpec, function: FunctionSpec) -> str:
+    target: Target = spec.options["target"]
+    return f"draws from {target.formula} (mean, variance, KS test; square and non-square)"
+
+
+def sample_problems(
+    sample: np.ndarray, target: Target, fan_in: int, fan_out: int, kwargs: dict
+) -> list[str]:
+    """What is wrong with `sample` as a draw from the target (empty when nothing is)."""
+    from scipy import stats
+
+    values = sample.ravel()
+    n = values.size
+    std = target.std(fan_in, fan_out, kwargs)
+    z = stats.norm.isf(ALPHA / 2)
+    problems = []
+    if not np.all(np.isfinite(values)):
+        return ["contains inf or nan"]
+    mean, variance = float(values.mean()), float(values.var())
+    if abs(mean) > z * std / math.sqrt(n):
+        problems.append(f"mean {mean:.3g}, expected 0 (allowed ±{z * std / math.sqrt(n):.2g})")
+    spread = z * std**2 * math.sqrt((KURTOSIS[target.family] - 1) / n)
+    if abs(variance - std**2) > spread:
+        problems.append(
+            f"std {math.sqrt(variance):.4g}, expected {std:.4g} "
+            f"(variance allowed ±{spread / std**2:.1%})"
+        )
+    if target.family == "uniform":
+        bound = target.scale(fan_in, fan_out, **kwargs)
+        largest = float(np.max(np.abs(values)))
+        if largest > bound * (1 + 1e-12):
+            problems.append(f"a value {largest:.4g} lies outside the bound ±{bound:.4g}")
+        elif largest < bound * (1 - 1e-3):
+            problems.append(f"values never come near the bound ±{bound:.4g} (max {largest:.4g})")
+    p_value = float(stats.kstest(values, target.cdf(fan_in, fan_out, kwargs)).pvalue)
+    if p_value < ALPHA:
+        problems.append(
+            f"Kolmogorov-Smirnov test rejects {target.family} "
+            f"(p = {p_value:.2g} < {ALPHA:.2g}): wrong distribution family or scale"
+        )
+    return problems
+
+
+def matches_distribution(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    target: Target = spec.options["target"]
+    name, kwargs = ctx.function.name, dict(spec.options.get("kwargs", {}))
+    for shape in SHAPES:
+        seed = int(ctx.rng.integers(2**31))
+        try:
+            sample = draw(ctx.student, name, shape, seed, kwargs)
+        except (*STUDENT_FAILURES, TypeError) as error:
+            return Outcome(False, _failure_text(error))
+        if problems := sample_problems(sample, target, *shape, kwargs):
+            args = ", ".join([f"shape={shape}", *(f"{k}={v}" for k, v in kwargs.items())])
+            lines = [f"{name}({args}), fan_in={shape[0]}, fan_out={shape[1]}:", *problems]
+            if mistake := likely_mistake(ctx, shape, seed, kwargs, sample):
+                lines.append(mistake)
+            return Outcome(False, "\n".join(lines))
+    return Outcome(True)
+
+
+def likely_mistake(
+    ctx: CheckContext, shape: tuple[int, int], seed: int, kwargs: dict, sample: np.ndarray
+) -> str | None:
+    """A registered mistake whose samples look like the student's (two-sample KS test and
+    a scale within 2%)."""
+    from scipy import stats
+
+    module = ctx.assignment.reference_module.rsplit(".", 1)[-1]
+    for mistake in mistakes_for(module):
+        if mistake.target != ctx.function.name:
+            continue
+        variant = ReferenceImplementation(ctx.assignment.reference_module, mistake.overrides)
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                theirs = draw(variant, ctx.function.name, shape, seed + 7, kwargs)
+        except Exception:  # noqa: BLE001 - a variant that cannot run here explains nothing
+            continue
+        scale = float(np.std(theirs))
+        if scale == 0 or abs(float(np.std(sample)) / scale - 1) > 0.02:
+            continue
+        if stats.ks_2samp(sample.ravel(), theirs.ravel()).pvalue > 1e-3:
+            return f"Likely mistake ({mistake.key}): {mistake.description}"
+    return None

@@ -1,0 +1,108 @@
+"""activation_statistics: the lecture experiment, a 10-layer, 500-unit network fed
+randn(1000, 500) with weights from the student's initializer and no bias.
+
+The worker only returns weight arrays; the grader runs the network and computes the
+per-layer activation std, which must stay in a band derived from the reference over 100
+seeds (grader/assignments/activation_bands.json): per layer, the wider of [min, max] over
+those seeds and mean ± 6 standard deviations, widened by 2%. Under a normal model of the
+per-layer std a correct initializer leaves that band with probability below 2e-9 per
+layer (below 2e-8 per experiment).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import numpy as np
+
+from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome
+from grader.checks.distribution import _failure_text, draw
+
+BANDS_FILE = Path(__file__).resolve().parents[1] / "assignments" / "activation_bands.json"
+ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0)}
+SIGMAS, WIDEN = 6.0, 0.02
+
+
+@functools.cache
+def bands() -> dict:
+    return json.loads(BANDS_FILE.read_text())
+
+
+def band(name: str) -> tuple[np.ndarray, np.ndarray]:
+    stats = bands()["experiments"][name]
+    mean, sd = np.array(stats["mean_std"]), np.array(stats["sd_std"])
+    low = np.minimum(np.array(stats["min_std"]), mean - SIGMAS * sd) * (1 - WIDEN)
+    high = np.maximum(np.array(stats["max_std"]), mean + SIGMAS * sd) * (1 + WIDEN)
+    return np.maximum(low, 0.0), high
+
+
+def experiment(name: str) -> dict:
+    return bands()["experiments"][name]
+
+
+def describe(spec: CheckSpec, function: FunctionSpec) -> str:
+    setting = experiment(spec.options["experiment"])
+    return f"activation statistics with {setting['activation']} stay in the reference band"
+
+
+def layer_stds(weights: list[np.ndarray], inputs: np.ndarray, activation: str) -> np.ndarray:
+    """Per-layer std of the activations (the grader's own forward pass)."""
+    stds, h = [], inputs
+    with np.errstate(all="ignore"):
+        for w in weights:
+            h = ACTIVATIONS[activation](h @ w)
+            stds.append(float(np.std(h)))
+    return np.array(stds)
+
+
+def activation_statistics(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    name = spec.options["experiment"]
+    setting = experiment(name)
+    config = bands()
+    units, layers = config["units"], config["layers"]
+    inputs = ctx.rng.standard_normal((config["batch"], units))
+    weights = []
+    for _ in range(layers):
+        try:
+            weights.append(
+                draw(
+                    ctx.student,
+                    setting["init"],
+                    (units, units),
+                    int(ctx.rng.integers(2**31)),
+                    dict(setting.get("init_kwargs", {})),
+                )
+            )
+        except (*STUDENT_FAILURES, TypeError) as error:
+            return Outcome(False, _failure_text(error))
+    yours = layer_stds(weights, inputs, setting["activation"])
+    low, high = band(name)
+    rows = [
+        [layer + 1, f"{yours[layer]:.3g}", f"{low[layer]:.3g} – {high[layer]:.3g}"]
+        for layer in range(layers)
+    ]
+    title = f"{setting['init']} + {setting['activation']}: activation std per layer"
+    data = {
+        "table": {"title": title, "columns": ["layer", "your std", "reference band"], "rows": rows},
+        "plot": {
+            "title": title,
+            "x": list(range(1, layers + 1)),
+            "series": {"yours": yours.tolist(), "reference mean": setting["mean_std"]},
+            "band": [low.tolist(), high.tolist()],
+            "log_y": bool(np.min(low[low > 0], initial=1.0) < 1e-3),
+        },
+    }
+    outside = [i for i in range(layers) if not low[i] <= yours[i] <= high[i]]
+    if outside:
+        first = outside[0]
+        return Outcome(
+            False,
+            f"{title}: layer {first + 1} has std {yours[first]:.3g}, outside the reference "
+            f"band {low[first]:.3g} – {high[first]:.3g} (layers outside: "
+            f"{', '.join(str(i + 1) for i in outside)})",
+            data=data,
+        )
+    return Outcome(True, data=data)

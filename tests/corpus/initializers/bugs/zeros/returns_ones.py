@@ -1,0 +1,9 @@
+"""Returns ones instead of zeros."""
+
+import numpy as np
+
+MISTAKE = "ones"
+
+
+def zeros(shape):
+    return np.ones(shape)

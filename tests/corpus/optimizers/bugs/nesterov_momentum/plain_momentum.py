@@ -1,0 +1,16 @@
+"""Implements plain momentum (next_w = w + v) under the Nesterov name."""
+
+import numpy as np
+
+MISTAKE = "plain-momentum"
+
+
+def nesterov_momentum(w, dw, config=None):
+    if config is None:
+        config = {}
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = config.get("velocity", np.zeros_like(w))
+    v = config["momentum"] * v - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
