@@ -1,11 +1,11 @@
 """Checks for random initializers: they are judged as distributions, never as values, so
 any correct way of drawing from `rng` gets full marks.
 
-matches_distribution runs, on each of two non-square shapes of 150,000 entries, a mean
-test, a variance test and a Kolmogorov-Smirnov test against the target distribution
-(plus the support for a uniform). The six tests share a false-failure budget of 1e-6 per
-check (Bonferroni: each at 1.67e-7; z = 5.24 for the moment tests, whose normal
-approximation is excellent at this sample size).
+matches_distribution runs, on a square and two non-square shapes of 150,000-160,000
+entries, a mean test, a variance test and a Kolmogorov-Smirnov test against the target
+distribution (plus the support for a uniform). The nine tests share a false-failure
+budget of 1e-6 per check (Bonferroni: each at 1.1e-7; z = 5.31 for the moment tests,
+whose normal approximation is excellent at this sample size).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from grader.sandbox.codec import RngSeed
 from reference.mistakes import mistakes_for
 
 FALSE_FAILURE = 1e-6
-SHAPES = ((500, 300), (300, 500))
-TESTS_PER_CHECK = 6
+SHAPES = ((500, 300), (300, 500), (400, 400))
+TESTS_PER_CHECK = 9
 ALPHA = FALSE_FAILURE / TESTS_PER_CHECK
 KURTOSIS = {"normal": 3.0, "uniform": 1.8}
 
