@@ -11,7 +11,6 @@ whose normal approximation is excellent at this sample size).
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,9 +18,9 @@ import numpy as np
 
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
-from grader.checks.implementations import Implementation, ReferenceImplementation
+from grader.checks.implementations import Implementation
+from grader.checks.mistakes import quietly, variants
 from grader.sandbox.codec import RngSeed
-from reference.mistakes import mistakes_for
 
 FALSE_FAILURE = 1e-6
 SHAPES = ((500, 300), (300, 500), (400, 400))
@@ -75,7 +74,7 @@ def draws_from_rng(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         first, again = (draw(ctx.student, name, shape, seed, kwargs) for _ in range(2))
         other = draw(ctx.student, name, shape, seed + 1, kwargs)
     except (*STUDENT_FAILURES, TypeError) as error:
-        return Outcome(False, _failure_text(error))
+        return Outcome(False, explain_failure(error))
     if not np.array_equal(first, again):
         return Outcome(
             False,
@@ -85,10 +84,6 @@ def draws_from_rng(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     if np.array_equal(first, other):
         return Outcome(False, f"{name}({shape}, rng) gave the same weights for different seeds")
     return Outcome(True)
-
-
-def _failure_text(error: Exception) -> str:
-    return explain_failure(error) if isinstance(error, STUDENT_FAILURES) else str(error)
 
 
 def describe_distribution(spec: CheckSpec, function: FunctionSpec) -> str:
@@ -142,7 +137,7 @@ def matches_distribution(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         try:
             sample = draw(ctx.student, name, shape, seed, kwargs)
         except (*STUDENT_FAILURES, TypeError) as error:
-            return Outcome(False, _failure_text(error))
+            return Outcome(False, explain_failure(error))
         if problems := sample_problems(sample, target, *shape, kwargs):
             args = ", ".join([f"shape={shape}", *(f"{k}={v}" for k, v in kwargs.items())])
             lines = [f"{name}({args}), fan_in={shape[0]}, fan_out={shape[1]}:", *problems]
@@ -159,14 +154,9 @@ def likely_mistake(
     a scale within 2%)."""
     from scipy import stats
 
-    module = ctx.assignment.reference_module.rsplit(".", 1)[-1]
-    for mistake in mistakes_for(module):
-        if mistake.target != ctx.function.name:
-            continue
-        variant = ReferenceImplementation(ctx.assignment.reference_module, mistake.overrides)
+    for mistake, variant in variants(ctx):
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
+            with quietly():
                 theirs = draw(variant, ctx.function.name, shape, seed + 7, kwargs)
         except Exception:  # noqa: BLE001 - a variant that cannot run here explains nothing
             continue

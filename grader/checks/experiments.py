@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from grader.assignments.spec import CheckSpec, FunctionSpec
-from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome
-from grader.checks.distribution import _failure_text, draw
+from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
+from grader.checks.distribution import draw
 
 BANDS_FILE = Path(__file__).resolve().parents[1] / "assignments" / "activation_bands.json"
 ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0)}
@@ -77,7 +77,7 @@ def activation_statistics(ctx: CheckContext, spec: CheckSpec) -> Outcome:
                 )
             )
         except (*STUDENT_FAILURES, TypeError) as error:
-            return Outcome(False, _failure_text(error))
+            return Outcome(False, explain_failure(error))
     yours = layer_stds(weights, inputs, setting["activation"])
     low, high = band(name)
     rows = [

@@ -3,7 +3,9 @@ reference and see whether the student's outputs are exactly what that variant gi
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -12,26 +14,40 @@ from grader.checks.compare import compare_value
 from grader.checks.context import CheckContext
 from grader.checks.implementations import ReferenceImplementation
 from grader.checks.procedures import run
-from reference.mistakes import mistakes_for
+from reference.mistakes import Mistake, mistakes_for
+
+
+@contextlib.contextmanager
+def quietly() -> Iterator[None]:
+    """Mistake variants overflow and divide by zero on purpose: silence numpy about it."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def variants(ctx: CheckContext) -> Iterator[tuple[Mistake, ReferenceImplementation]]:
+    """Each registered mistake of the checked function, with the reference it makes."""
+    module = ctx.assignment.reference_module.rsplit(".", 1)[-1]
+    for mistake in mistakes_for(module):
+        if mistake.target == ctx.function.name:
+            yield (
+                mistake,
+                ReferenceImplementation(ctx.assignment.reference_module, mistake.overrides),
+            )
 
 
 def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> str | None:
     """Name the known mistake that reproduces `got`: exactly (every output the student got
     wrong equals the variant's), else likely (at least one wrong output does)."""
-    module = ctx.assignment.reference_module.rsplit(".", 1)[-1]
     reference = ctx.expected(case)
     tolerance = ctx.function.tolerance
     wrong = {
         name for name in reference if compare_value(name, got.get(name), reference[name], tolerance)
     }
     likely = None
-    for mistake in mistakes_for(module):
-        if mistake.target != ctx.function.name:
-            continue
-        variant = ReferenceImplementation(ctx.assignment.reference_module, mistake.overrides)
+    for mistake, variant in variants(ctx):
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
+            with quietly():
                 expected = run(ctx.function, variant, case, ctx.arg_names, ctx.forward)
         except Exception:  # noqa: BLE001 - a variant that cannot run on this case explains nothing
             continue

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from grader.assignments.spec import CheckSpec, FunctionSpec
-from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome
-from grader.checks.distribution import Target, _failure_text, draw, sample_problems
+from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
+from grader.checks.distribution import Target, draw, sample_problems
 
 ORTHOGONAL_SHAPES = ((50, 30), (30, 50), (40, 40))
 ORTHOGONALITY_TOLERANCE = 1e-8
@@ -24,7 +24,7 @@ def is_orthogonal(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             try:
                 w = draw(ctx.student, name, shape, int(ctx.rng.integers(2**31)), kwargs)
             except (*STUDENT_FAILURES, TypeError) as error:
-                return Outcome(False, _failure_text(error))
+                return Outcome(False, explain_failure(error))
             tall = shape[0] >= shape[1]
             gram = w.T @ w if tall else w @ w.T
             error = float(np.max(np.abs(gram - gain**2 * np.eye(len(gram)))))
@@ -49,7 +49,7 @@ def has_k_nonzeros_per_column(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         try:
             w = draw(ctx.student, name, shape, int(ctx.rng.integers(2**31)), dict(kwargs))
         except (*STUDENT_FAILURES, TypeError) as error:
-            return Outcome(False, _failure_text(error))
+            return Outcome(False, explain_failure(error))
         counts = np.count_nonzero(w, axis=0)
         expected = min(k, shape[0])
         label = f"{name}(shape={shape}, k={k}, scale={scale})"

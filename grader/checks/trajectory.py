@@ -9,7 +9,6 @@ curvatures a in [0.5, 2], so correct rules contract and rounding differences sta
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,10 +16,10 @@ import numpy as np
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.compare import compare_value
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
-from grader.checks.implementations import Implementation, ReferenceImplementation
+from grader.checks.implementations import Implementation
 from grader.checks.inputs import away_from_zero
+from grader.checks.mistakes import quietly, variants
 from grader.checks.procedures import MalformedResult, unpack
-from reference.mistakes import mistakes_for
 
 SHAPE = (4, 5)
 
@@ -97,21 +96,17 @@ def trajectory_matches_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             return Outcome(False, "\n".join(lines))
     if error is not None:
         step = len(got) // count + 1
-        text = explain_failure(error) if isinstance(error, STUDENT_FAILURES) else str(error)
-        return Outcome(False, f"Driving {name} ({setting}): step {step} failed: {text}")
+        return Outcome(
+            False, f"Driving {name} ({setting}): step {step} failed: {explain_failure(error)}"
+        )
     return Outcome(True)
 
 
 def _identify(
     ctx: CheckContext, spec: CheckSpec, tasks: list[Problem], got: list[np.ndarray]
 ) -> str | None:
-    module = ctx.assignment.reference_module.rsplit(".", 1)[-1]
-    for mistake in mistakes_for(module):
-        if mistake.target != ctx.function.name:
-            continue
-        variant = ReferenceImplementation(ctx.assignment.reference_module, mistake.overrides)
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
+    for mistake, variant in variants(ctx):
+        with quietly():
             theirs, _ = trajectory(variant, ctx.function.name, spec, tasks)
         if len(theirs) >= len(got) and all(
             compare_value("w", mine, other, ctx.function.tolerance) is None
