@@ -17,6 +17,7 @@ from rich.table import Table
 
 from grader.assignments import ASSIGNMENT_MODULES, UnknownAssignment, load_assignment
 from grader.checks import CHECKS
+from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.grading import GradeOptions, grade
 from grader.report.model import Report
 from grader.report.render import RENDERERS
@@ -25,7 +26,7 @@ from grader.sandbox.client import WorkerStartError
 from grader.submission import SubmissionError
 
 app = typer.Typer(
-    help="Grade deep-learning course assignments (layers, optimizers, initializers).",
+    help="Grade deep-learning course assignments (layers, optimizers, initializers, cifar).",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -89,15 +90,23 @@ def run_grading(
     seed: int,
     timeout: float,
     device: Device,
+    cifar_dir: Path | None,
 ) -> Report:
     if timeout <= 0:
         fail("--timeout must be positive")
-    options = GradeOptions(
-        seed=seed, public_only=public_only, timeout=timeout, device=resolve_device(device)
-    )
     try:
+        directory = cifar_directory(cifar_dir)
+        if directory is not None:
+            load_images(directory)
+        options = GradeOptions(
+            seed=seed,
+            public_only=public_only,
+            timeout=timeout,
+            device=resolve_device(device),
+            cifar_dir=directory,
+        )
         return grade(assignment, submission, options)
-    except (UnknownAssignment, SubmissionError, WorkerStartError) as error:
+    except (UnknownAssignment, SubmissionError, WorkerStartError, DatasetError) as error:
         fail(str(error))
         raise
 
@@ -116,6 +125,13 @@ FailUnder = Annotated[
 Seed = Annotated[int, typer.Option(help="Seed for generated inputs (same seed, same report).")]
 Timeout = Annotated[float, typer.Option(help="Seconds allowed per call into student code.")]
 DeviceOption = Annotated[Device, typer.Option(help="Where to run torch code (auto = CUDA if any).")]
+CifarDir = Annotated[
+    Path | None,
+    typer.Option(
+        help=f"A cifar-10-batches-py folder for the cifar checks (else ${ENV_VAR}, else the "
+        "20-image sample shipped with the grader).",
+    ),
+]
 
 
 @app.command("list")
@@ -149,10 +165,17 @@ def grade_command(
     seed: Seed = 0,
     timeout: Timeout = 10.0,
     fail_under: FailUnder = None,
+    cifar_dir: CifarDir = None,
 ) -> None:
     """Grade one submission and print (or write) the report."""
     report = run_grading(
-        assignment, submission, public_only=public_only, seed=seed, timeout=timeout, device=device
+        assignment,
+        submission,
+        public_only=public_only,
+        seed=seed,
+        timeout=timeout,
+        device=device,
+        cifar_dir=cifar_dir,
     )
     write_outputs(report, format, out)
     finish(report, fail_under)
@@ -165,10 +188,17 @@ def check_command(
     seed: Seed = 0,
     timeout: Timeout = 10.0,
     fail_under: FailUnder = None,
+    cifar_dir: CifarDir = None,
 ) -> None:
     """What students run: the public checks, with feedback in the terminal."""
     report = run_grading(
-        assignment, submission, public_only=True, seed=seed, timeout=timeout, device=Device.auto
+        assignment,
+        submission,
+        public_only=True,
+        seed=seed,
+        timeout=timeout,
+        device=Device.auto,
+        cifar_dir=cifar_dir,
     )
     write_outputs(report, [Format.text], None)
     finish(report, fail_under)

@@ -29,6 +29,7 @@ class GradeOptions:
     timeout: float = 10.0
     memory_bytes: int = 4 * 2**30
     device: str = "cpu"
+    cifar_dir: Path | None = None  # a cifar-10-batches-py folder; the shipped sample if None
 
 
 def selected_checks(spec: FunctionSpec, public_only: bool) -> list[tuple[int, CheckSpec]]:
@@ -61,7 +62,9 @@ def run_check(
         rng=check_rng(options.seed, function.name, index),
         seed=options.seed,
         options=check.options,
+        cifar_dir=options.cifar_dir,
     )
+    student.worker.reseed(zlib.crc32(f"{options.seed}/{function.name}/{index}".encode()))
     began = time.perf_counter()
     outcome = kind.run(context, check)
     student.worker.release()
@@ -89,7 +92,10 @@ def grade_submission(
     reference = ReferenceImplementation(assignment.reference_module)
     results = []
     with Worker(submission.directory, isolation, options.timeout) as worker:
-        expected = {spec.name: spec.module for spec in assignment.functions}
+        expected = {
+            **assignment.pieces,
+            **{spec.name: spec.module for spec in assignment.functions},
+        }
         student = StudentImplementation(
             worker, lambda name: submission.module_of(name, expected.get(name, ""))
         )

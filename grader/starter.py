@@ -19,6 +19,7 @@ STARTER_MODULES = {
     "layers": ("layers",),
     "optimizers": ("optim",),
     "initializers": ("initializers",),
+    "cifar": ("layers", "optim", "initializers"),
 }
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)")
 
@@ -52,7 +53,10 @@ def make_stub(source: str) -> str:
 
 
 def stub_path(assignment: str, module: str) -> Path:
-    return PROJECT_ROOT / "assignments" / assignment / f"{module}.py"
+    """Where a module's stub lives: under the first assignment that ships the module (the
+    cifar assignment reuses the layers, optimizers and initializers stubs)."""
+    owner = next(name for name, modules in STARTER_MODULES.items() if module in modules)
+    return PROJECT_ROOT / "assignments" / owner / f"{module}.py"
 
 
 def expected_stubs() -> dict[Path, str]:
@@ -63,6 +67,14 @@ def expected_stubs() -> dict[Path, str]:
         for assignment, modules in STARTER_MODULES.items()
         for module in modules
     }
+
+
+def starter_submission(assignment: str, directory: Path) -> Path:
+    """The untouched stubs of an assignment, as a student would first hand them in."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for module in STARTER_MODULES[assignment]:
+        shutil.copyfile(stub_path(assignment, module), directory / f"{module}.py")
+    return directory
 
 
 def reference_submission(directory: Path) -> Path:

@@ -15,7 +15,8 @@ from grader.starter import STARTER_MODULES, reference_submission
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "tests" / "corpus"
 CORPUS = CORPORA / "layers"
-ASSIGNMENTS = [name for name in STARTER_MODULES if (CORPORA / name).is_dir()]
+ASSIGNMENTS = list(STARTER_MODULES)
+BUG_CORPORA = [name for name in ASSIGNMENTS if (CORPORA / name / "bugs").is_dir()]
 FAST = GradeOptions(timeout=5.0)
 
 

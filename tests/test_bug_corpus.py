@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import (
-    ASSIGNMENTS,
+    BUG_CORPORA,
     CORPORA,
     assignment_of,
     fragment_constants,
@@ -22,7 +22,7 @@ from grader.assignments import load_assignment
 BUGS = sorted(CORPORA.glob("*/bugs/*/*.py"))
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", BUG_CORPORA)
 def test_every_function_has_at_least_two_mistakes(assignment: str) -> None:
     (spec,) = load_assignment(assignment)
     bugs = CORPORA / assignment / "bugs"

@@ -12,6 +12,7 @@ from conftest import ASSIGNMENTS, CORPORA, CORPUS, ROOT, copy_reference, graded,
 from grader.grading import GradeOptions, grade
 from grader.report.json_report import render_json, to_results
 from grader.report.text import render_text
+from grader.starter import starter_submission
 
 CORRECT = sorted(CORPORA.glob("*/correct*"))
 
@@ -27,8 +28,8 @@ def test_reference_scores_full_marks(assignment: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_stubs_score_zero(assignment: str) -> None:
-    report = graded(ROOT / "assignments" / assignment, assignment=assignment)
+def test_stubs_score_zero(assignment: str, tmp_path: Path) -> None:
+    report = graded(starter_submission(assignment, tmp_path), assignment=assignment)
     assert report.score == 0
     assert all("NotImplementedError" in r.feedback for r in report.results if r.max_score)
 

@@ -10,6 +10,7 @@ ASSIGNMENT_MODULES = {
     "layers": "grader.assignments.layers",
     "optimizers": "grader.assignments.optimizers",
     "initializers": "grader.assignments.initializers",
+    "cifar": "grader.assignments.cifar",
 }
 
 

@@ -76,6 +76,7 @@ class AssignmentSpec:
     title: str
     reference_module: str
     functions: tuple[FunctionSpec, ...]
+    pieces: Mapping[str, str] = field(default_factory=dict)  # other student functions used
 
     def function(self, name: str) -> FunctionSpec:
         for spec in self.functions:
@@ -85,4 +86,5 @@ class AssignmentSpec:
 
     @property
     def modules(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(spec.module for spec in self.functions))
+        used = [spec.module for spec in self.functions] + list(self.pieces.values())
+        return tuple(dict.fromkeys(used))

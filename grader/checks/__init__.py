@@ -15,9 +15,11 @@ from grader.checks import (
     experiments,
     gradient,
     mutation,
+    network_sanity,
     properties,
     reference,
     structure,
+    training,
     trajectory,
     wellformed,
 )
@@ -61,5 +63,21 @@ CHECKS: dict[str, Check] = {
             experiments.activation_statistics,
             experiments.describe,
         ),
+        Check(
+            "initial_loss_is_chance",
+            network_sanity.initial_loss_is_chance,
+            network_sanity.describe_initial_loss,
+        ),
+        Check(
+            "loss_rises_with_regularization",
+            network_sanity.loss_rises_with_regularization,
+            network_sanity.describe_regularization,
+        ),
+        Check(
+            "network_gradient_matches_numeric",
+            network_sanity.network_gradient_matches_numeric,
+            network_sanity.describe_gradient,
+        ),
+        Check("network_overfits", training.network_overfits, training.describe),
     )
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ class CheckContext:
     rng: np.random.Generator
     seed: int
     options: Mapping[str, Any]
+    cifar_dir: Path | None = None
 
     @property
     def forward(self) -> FunctionSpec | None:

@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from grader.sandbox.client import Reply, Worker
+from grader.sandbox.client import Reply, Worker, WorkerHandle
 from grader.sandbox.codec import RngSeed
 
 
@@ -48,6 +48,10 @@ class StudentImplementation:
 
     def call_many(self, function: str, arg_list: list, select: int | None) -> list:
         return self.worker.call_many(self.module_of(function), function, arg_list, select=select)
+
+    def forget(self, values: list) -> None:
+        """Free objects kept in the worker (handles among `values`; the rest is ignored)."""
+        self.worker.forget([value for value in values if isinstance(value, WorkerHandle)])
 
 
 def with_generators(value: object) -> object:

@@ -99,6 +99,7 @@ class Worker:
         self.token = f"grader-{os.getpid()}-{id(self)}"
         self.busy_seconds = 0.0
         self.start_seconds = 0.0
+        self.global_seed = 0
 
     def __enter__(self) -> Worker:
         return self
@@ -123,7 +124,7 @@ class Worker:
         os.close(request_read)
         os.close(reply_write)
         try:
-            self._exchange({"op": "release"}, START_TIMEOUT)
+            self._exchange({"op": "reseed", "seed": self.global_seed}, START_TIMEOUT)
         except StudentCallFailed as failure:
             raise WorkerStartError(
                 f"could not start the grading worker ({self.isolation.mode}): "
@@ -313,3 +314,17 @@ class Worker:
         if self.process is not None:
             with contextlib.suppress(StudentCallFailed):
                 self._exchange({"op": "release"}, self.timeout)
+
+    def forget(self, handles: list[WorkerHandle]) -> None:
+        """Forget some kept objects (a training step's caches), to bound the worker's memory."""
+        ids = [h.id for h in handles if type(h) is WorkerHandle and h.generation == self.generation]
+        if self.process is not None and ids:
+            with contextlib.suppress(StudentCallFailed):
+                self._exchange({"op": "release", "ids": ids}, self.timeout)
+
+    def reseed(self, seed: int) -> None:
+        """Seed the worker's global generators now and after every restart (per check)."""
+        self.global_seed = seed
+        if self.process is not None:
+            with contextlib.suppress(StudentCallFailed):
+                self._exchange({"op": "reseed", "seed": seed}, self.timeout)

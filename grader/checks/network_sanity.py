@@ -1,0 +1,244 @@
+"""The lecture's sanity checks on a network built from the student's layers, on real
+CIFAR-10 images: the initial loss is chance, L2 regularization raises it, and the composed
+backward pass agrees with a numerical gradient of the composed forward pass.
+
+Feedback names the suspect piece by re-running the check with one student piece at a time
+(grader/checks/blame.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.checks.blame import find_suspects
+from grader.checks.compare import GRADIENT_TOLERANCE
+from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
+from grader.checks.network import Architecture, Pieces, backward, forward, reference_pieces
+from grader.cifar10 import load_images
+
+SMALL_STD = 1e-3  # "small initial weights": scores near zero, so the loss is ln(classes)
+CHANCE_TOLERANCE = 1e-3  # the reference is within 1e-7 of ln(10) on these weights
+REGULARIZATION = (0.0, 0.1, 1.0, 10.0)
+DIRECTIONS = 3  # random directions per parameter for the directional derivatives
+STEP = 1e-6  # moves a pre-activation by about 6e-5 on unit-std images
+KINK_MARGIN = 1e-3  # parameters are redrawn until no ReLU input is this close to 0
+GRADIENT_FLOOR = 1e-3  # directional derivatives this small count as zero (a bias before
+# batchnorm has none; rounding leaves about 1e-9 there)
+REDRAWS = 50
+DROPOUT_SEED = 231  # one fixed mask for every forward pass of a gradient check
+
+
+def student_pieces(ctx: CheckContext, pieces: tuple[str, ...]) -> Pieces:
+    return Pieces(ctx.student, ctx.reference, frozenset(pieces))
+
+
+def small_params(net: Architecture, inputs: int, rng: np.random.Generator) -> dict:
+    shapes = net.weight_shapes(inputs)
+    return net.initial_params({k: SMALL_STD * rng.standard_normal(s) for k, s in shapes.items()})
+
+
+def passes(test: Callable[[Pieces], bool]) -> Callable[[Pieces], bool]:
+    """A student failure inside a blame run counts as the check failing."""
+
+    def guarded(pieces: Pieces) -> bool:
+        try:
+            return test(pieces)
+        except STUDENT_FAILURES:
+            return False
+
+    return guarded
+
+
+def describe_initial_loss(spec: CheckSpec, function: FunctionSpec) -> str:
+    return "with small random weights the loss on 20 CIFAR-10 images is ln(10)"
+
+
+def initial_loss_is_chance(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    net: Architecture = spec.options["net"]
+    images = load_images(ctx.cifar_dir)
+    x, y = images.x, images.y
+    params = small_params(net, x.shape[1], ctx.rng)
+    chance = math.log(net.classes)
+
+    def loss(pieces: Pieces) -> float:
+        return forward(net, pieces, params, x, y).loss
+
+    try:
+        got = loss(student_pieces(ctx, net.pieces()))
+    except STUDENT_FAILURES as error:
+        return Outcome(False, explain_failure(error))
+    if abs(got - chance) <= CHANCE_TOLERANCE:
+        return Outcome(True)
+    goal = "starts at ln(10)"
+    blame = find_suspects(
+        net.pieces(),
+        ctx.student,
+        ctx.reference,
+        passes(lambda pieces: abs(loss(pieces) - chance) <= CHANCE_TOLERANCE),
+        goal,
+    )
+    return Outcome(
+        False,
+        f"{net.describe()} with weights drawn from N(0, {SMALL_STD:g}²) and zero biases, on "
+        f"{images.source}: the loss is {got:.6g}, expected ln({net.classes}) = {chance:.6f} "
+        f"± {CHANCE_TOLERANCE:g} (scores near zero give every class probability 1/"
+        f"{net.classes}).\n{blame}",
+    )
+
+
+def describe_regularization(spec: CheckSpec, function: FunctionSpec) -> str:
+    return "the loss rises as L2 regularization is turned up"
+
+
+def loss_rises_with_regularization(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    net: Architecture = spec.options["net"]
+    images = load_images(ctx.cifar_dir)
+    x, y = images.x, images.y
+    params = small_params(net, x.shape[1], ctx.rng)
+    pieces = net.pieces(regularized=True)
+
+    def losses(pieces: Pieces) -> list[float]:
+        return [forward(net, pieces, params, x, y, reg=reg).loss for reg in REGULARIZATION]
+
+    def rises(values: list[float]) -> bool:
+        return all(later > earlier for earlier, later in zip(values, values[1:], strict=False))
+
+    try:
+        got = losses(student_pieces(ctx, pieces))
+    except STUDENT_FAILURES as error:
+        return Outcome(False, explain_failure(error))
+    table = {
+        "title": "loss of the two-layer net as L2 regularization grows",
+        "columns": ["reg", "your loss"],
+        "rows": [[f"{r:g}", f"{v:.6g}"] for r, v in zip(REGULARIZATION, got, strict=True)],
+    }
+    if rises(got):
+        return Outcome(True)
+    listed = ", ".join(f"reg={r:g}: {v:.6g}" for r, v in zip(REGULARIZATION, got, strict=True))
+    blame = find_suspects(
+        pieces, ctx.student, ctx.reference, passes(lambda p: rises(losses(p))), "rises with reg"
+    )
+    return Outcome(
+        False,
+        f"{net.describe()} with the L2 penalty of l2_regularization on w1 and w2, on "
+        f"{images.source}: the loss should rise strictly with reg, but got {listed}.\n{blame}",
+        data={"table": table},
+    )
+
+
+def pre_activations(net: Architecture, params: dict, x: np.ndarray) -> np.ndarray:
+    """What enters the ReLU, by the reference (to keep numerical steps off its kink)."""
+    reference = reference_pieces()
+    h = reference.call("affine_forward", (x, params["w1"], params["b1"])).value[0]
+    if net.batchnorm:
+        bn_param = {"mode": "train"}
+        h = reference.call("batchnorm_forward", (h, params["gamma1"], params["beta1"], bn_param))
+        h = h.value[0]
+    return h
+
+
+def gradient_params(net: Architecture, x: np.ndarray, rng: np.random.Generator) -> dict:
+    """He-scale weights and nonzero biases/gamma/beta, away from the ReLU's kink."""
+    for _ in range(REDRAWS):
+        shapes = net.weight_shapes(x.shape[1])
+        params = {
+            key: rng.standard_normal(shape) * math.sqrt(2.0 / shape[0])
+            for key, shape in shapes.items()
+        }
+        params = net.initial_params(params)
+        for key in params:
+            if key.startswith(("b", "beta")):
+                params[key] = 0.1 * rng.standard_normal(params[key].shape)
+            elif key.startswith("gamma"):
+                params[key] = 1.0 + 0.1 * rng.standard_normal(params[key].shape)
+        if np.min(np.abs(pre_activations(net, params, x))) >= KINK_MARGIN:
+            return params
+    raise RuntimeError("could not draw parameters away from the ReLU kink")
+
+
+def moved(params: dict, key: str, delta: np.ndarray) -> dict:
+    return params | {key: params[key] + delta}
+
+
+def gradient_errors(
+    net: Architecture,
+    pieces: Pieces,
+    params: dict,
+    data: tuple[np.ndarray, np.ndarray],
+    reg: float,
+    directions: dict[str, list[np.ndarray]],
+) -> dict[str, float]:
+    """Per parameter, the norm-wise relative error between the backward pass's directional
+    derivatives and centered differences of the forward pass along the same directions."""
+    x, y = data
+
+    def loss(values: dict) -> float:
+        return forward(net, pieces, values, x, y, dropout_seed=DROPOUT_SEED, reg=reg).loss
+
+    tape = forward(net, pieces, params, x, y, dropout_seed=DROPOUT_SEED, reg=reg)
+    grads = backward(net, pieces, params, tape)
+    pieces.forget(tape.caches)
+    errors = {}
+    for key, vectors in directions.items():
+        analytic = np.array([float(np.sum(grads[key] * v)) for v in vectors])
+        numeric = np.array(
+            [
+                (loss(moved(params, key, STEP * v)) - loss(moved(params, key, -STEP * v)))
+                / (2 * STEP)
+                for v in vectors
+            ]
+        )
+        scale = max(float(np.linalg.norm(analytic)), float(np.linalg.norm(numeric)), GRADIENT_FLOOR)
+        errors[key] = float(np.linalg.norm(analytic - numeric)) / scale
+    return errors
+
+
+def describe_gradient(spec: CheckSpec, function: FunctionSpec) -> str:
+    net: Architecture = spec.options["net"]
+    return f"whole-network gradient ({'–'.join(net.layers)}, L2) matches a numerical gradient"
+
+
+def network_gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    net: Architecture = spec.options["net"]
+    reg = spec.options.get("reg", 0.1)
+    images = load_images(ctx.cifar_dir)
+    data = (images.x, images.y)
+    params = gradient_params(net, images.x, ctx.rng)
+    directions = {
+        key: [ctx.rng.standard_normal(value.shape) for _ in range(DIRECTIONS)]
+        for key, value in params.items()
+    }
+    pieces = net.pieces(regularized=True)
+
+    def errors(pieces: Pieces) -> dict[str, float]:
+        return gradient_errors(net, pieces, params, data, reg, directions)
+
+    try:
+        got = errors(student_pieces(ctx, pieces))
+    except STUDENT_FAILURES as error:
+        return Outcome(False, explain_failure(error))
+    wrong = {key: error for key, error in got.items() if not error <= GRADIENT_TOLERANCE}
+    if not wrong:
+        return Outcome(True)
+    blame = find_suspects(
+        pieces,
+        ctx.student,
+        ctx.reference,
+        passes(lambda p: max(errors(p).values()) <= GRADIENT_TOLERANCE),
+        "matches the numerical gradient",
+    )
+    listed = ", ".join(f"{key} (relative error {error:.2g})" for key, error in wrong.items())
+    right = ", ".join(key for key in got if key not in wrong) or "none"
+    dropout = f", dropout seed {DROPOUT_SEED}" if net.keep else ""
+    return Outcome(
+        False,
+        f"{net.describe()} with L2 reg={reg:g}{dropout} on {images.source}: the gradients "
+        f"your backward passes compose disagree with centered differences (step {STEP:g}) of "
+        f"the loss your forward passes compose, along {DIRECTIONS} random directions per "
+        f"parameter, for {listed} (tolerance {GRADIENT_TOLERANCE:g}); these agree: {right}."
+        f"\n{blame}",
+    )
