@@ -1,6 +1,6 @@
 """Benchmark: grading the reference of each assignment (targets on 2 cores: layers,
-optimizers and initializers each < 20 s, cifar < 60 s with the 20-image sample) and the
-student command `grader check layers` on a passing submission (< 5 s).
+optimizers and initializers each < 20 s, cifar < 60 s with the 20-image sample, gpu < 90 s
+on the CPU) and the student command `grader check layers` on a passing submission (< 5 s).
 
 Prints wall time, worker start-up time and the share of time inside student and
 reference calls. Run: python benchmarks/grade_reference.py [ASSIGNMENT ...] [--repeat N]
@@ -49,7 +49,7 @@ def bench_check(submission: Path, repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "assignments", nargs="*", default=["layers", "optimizers", "initializers", "cifar"]
+        "assignments", nargs="*", default=["layers", "optimizers", "initializers", "cifar", "gpu"]
     )
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()

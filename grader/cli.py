@@ -13,12 +13,15 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from grader.assignments import ASSIGNMENT_MODULES, UnknownAssignment, load_assignment
+from grader.batch import run_batch
 from grader.checks import CHECKS
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.grading import GradeOptions, grade
+from grader.release import ReleaseError, bundle, release, validate
 from grader.report.model import Report
 from grader.report.render import RENDERERS
 from grader.report.text import write_text
@@ -37,7 +40,9 @@ EXIT_USAGE = 2
 class Format(str, Enum):
     text = "text"
     json = "json"
+    junit = "junit"
     md = "md"
+    html = "html"
 
 
 class Device(str, Enum):
@@ -52,7 +57,7 @@ def fail(message: str) -> None:
 
 
 def resolve_device(device: Device) -> str:
-    """The numpy assignments run on the CPU; `cuda` is refused where there is none."""
+    """`cuda` is refused where there is none; `auto` is resolved where torch code runs."""
     if device is Device.cuda:
         try:
             import torch
@@ -61,7 +66,7 @@ def resolve_device(device: Device) -> str:
         if not torch.cuda.is_available():
             fail("--device cuda: no CUDA device is available on this machine")
         return "cuda"
-    return "cpu"
+    return device.value
 
 
 def write_outputs(report: Report, formats: list[Format], out: str | None) -> None:
@@ -77,36 +82,39 @@ def write_outputs(report: Report, formats: list[Format], out: str | None) -> Non
         if out in (None, "-"):
             sys.stdout.write(rendered)
             continue
-        target = Path(out) / f"report.{fmt.value}" if len(others) > 1 else Path(out)
+        suffix = "junit.xml" if fmt is Format.junit else fmt.value
+        target = Path(out) / f"report.{suffix}" if len(others) > 1 else Path(out)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(rendered, encoding="utf-8")
 
 
-def run_grading(
-    assignment: str,
-    submission: Path,
-    *,
-    public_only: bool,
-    seed: int,
-    timeout: float,
-    device: Device,
-    cifar_dir: Path | None,
-) -> Report:
+def grade_options(
+    *, public_only: bool, seed: int, timeout: float, device: Device, cifar_dir: Path | None
+) -> GradeOptions:
+    """The options as given, checked before any grading starts (a CIFAR-10 folder is read
+    once here, so a bad one is a usage error, not a failed check per student)."""
     if timeout <= 0:
         fail("--timeout must be positive")
     try:
         directory = cifar_directory(cifar_dir)
         if directory is not None:
             load_images(directory)
-        options = GradeOptions(
-            seed=seed,
-            public_only=public_only,
-            timeout=timeout,
-            device=resolve_device(device),
-            cifar_dir=directory,
-        )
+    except DatasetError as error:
+        fail(str(error))
+    return GradeOptions(
+        seed=seed,
+        public_only=public_only,
+        timeout=timeout,
+        device=resolve_device(device),
+        cifar_dir=directory,
+    )
+
+
+def run_grading(assignment: str, submission: Path, **settings: object) -> Report:
+    options = grade_options(**settings)
+    try:
         return grade(assignment, submission, options)
-    except (UnknownAssignment, SubmissionError, WorkerStartError, DatasetError) as error:
+    except (UnknownAssignment, SubmissionError, WorkerStartError) as error:
         fail(str(error))
         raise
 
@@ -125,6 +133,8 @@ FailUnder = Annotated[
 Seed = Annotated[int, typer.Option(help="Seed for generated inputs (same seed, same report).")]
 Timeout = Annotated[float, typer.Option(help="Seconds allowed per call into student code.")]
 DeviceOption = Annotated[Device, typer.Option(help="Where to run torch code (auto = CUDA if any).")]
+Formats = Annotated[list[Format], typer.Option("--format", help="Report format (repeatable).")]
+Out = Annotated[str | None, typer.Option(help="Where non-text formats go (- = stdout).")]
 CifarDir = Annotated[
     Path | None,
     typer.Option(
@@ -156,10 +166,8 @@ def list_assignments() -> None:
 def grade_command(
     assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`) or all.")],
     submission: Annotated[Path, typer.Argument(help="Folder, .zip or .py to grade.")],
-    format: Annotated[
-        list[Format], typer.Option("--format", help="Report format (repeatable).")
-    ] = [Format.text],  # noqa: B006 - typer reads the default
-    out: Annotated[str | None, typer.Option(help="Where non-text formats go (- = stdout).")] = None,
+    format: Formats = [Format.text],  # noqa: B006 - typer reads the default
+    out: Out = None,
     public_only: Annotated[bool, typer.Option(help="Skip hidden checks.")] = False,
     device: DeviceOption = Device.auto,
     seed: Seed = 0,
@@ -184,13 +192,17 @@ def grade_command(
 @app.command("check")
 def check_command(
     assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`).")],
-    submission: Annotated[Path, typer.Argument(help="Your folder, .zip or .py.")] = Path("."),
+    submission: Annotated[Path, typer.Argument(help="Your folder, .zip, .py or .ipynb.")] = Path(
+        "."
+    ),
+    format: Formats = [Format.text],  # noqa: B006 - typer reads the default
+    out: Out = None,
     seed: Seed = 0,
     timeout: Timeout = 10.0,
     fail_under: FailUnder = None,
     cifar_dir: CifarDir = None,
 ) -> None:
-    """What students run: the public checks, with feedback in the terminal."""
+    """What students run: the public checks, feedback in the terminal (CI: --format junit)."""
     report = run_grading(
         assignment,
         submission,
@@ -200,5 +212,90 @@ def check_command(
         device=Device.auto,
         cifar_dir=cifar_dir,
     )
-    write_outputs(report, [Format.text], None)
+    write_outputs(report, [Format.text, *format], out)
     finish(report, fail_under)
+
+
+@app.command("batch")
+def batch_command(
+    assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`).")],
+    submissions: Annotated[
+        Path, typer.Argument(help="A folder with one entry per student (folder/.zip/.py/.ipynb).")
+    ],
+    out: Annotated[Path, typer.Option(help="Where the reports and the gradebook go.")],
+    workers: Annotated[
+        int | None, typer.Option(help="Gradings in parallel (default: the number of cores).", min=1)
+    ] = None,
+    public_only: Annotated[bool, typer.Option(help="Skip hidden checks.")] = False,
+    device: DeviceOption = Device.auto,
+    seed: Seed = 0,
+    timeout: Timeout = 10.0,
+    cifar_dir: CifarDir = None,
+) -> None:
+    """Grade a class in parallel into a resumable gradebook (grades.csv, SQLite, summary)."""
+    options = grade_options(
+        public_only=public_only, seed=seed, timeout=timeout, device=device, cifar_dir=cifar_dir
+    )
+    try:
+        result = run_batch(assignment, submissions, out, workers, options)
+    except (UnknownAssignment, SubmissionError) as error:
+        fail(str(error))
+    crashed = [row.student for row in result.rows if row.status == "crashed"]
+    if crashed:
+        fail(f"grading could not run for {', '.join(crashed)} (run again to retry them)")
+
+
+@app.command("validate")
+def validate_command(
+    assignment: Annotated[str, typer.Argument(help="Assignment id, or all (the default).")] = "all",
+    seed: Seed = 0,
+) -> None:
+    """Reference full marks, stubs zero, two gradings identical (exit 1 if not)."""
+    try:
+        ids = [spec.id for spec in load_assignment(assignment)]
+    except UnknownAssignment as error:
+        fail(str(error))
+    table = Table(title="validation", title_justify="left")
+    for column in ("assignment", "reference", "stubs", "repeatable", "verdict"):
+        table.add_column(column)
+    problems = []
+    for assignment_id in ids:
+        outcome = validate(assignment_id, GradeOptions(seed=seed))
+        verdict = "ok" if not outcome.problems else "FAIL"
+        repeatable = "yes" if outcome.repeatable else "NO"
+        table.add_row(assignment_id, outcome.reference, outcome.stubs, repeatable, verdict)
+        problems += [f"{assignment_id}: {problem}" for problem in outcome.problems]
+    console = Console()
+    console.print(table)
+    for problem in problems:
+        console.print(f"[red]✗[/red] {escape(problem)}", highlight=False)
+    if problems:
+        raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+@app.command("release")
+def release_command(
+    assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`).")],
+    out: Annotated[Path, typer.Option(help="An empty (or new) folder for the bundle.")],
+) -> None:
+    """Write the student starter bundle: stubs, starter notebook, public checks, README."""
+    try:
+        written = release(assignment, out)
+    except (UnknownAssignment, ReleaseError) as error:
+        fail(str(error))
+    Console().print(f"wrote {len(written)} files to {out}: {', '.join(p.name for p in written)}")
+
+
+@app.command("bundle")
+def bundle_command(
+    assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`).")],
+    out: Annotated[Path, typer.Option(help="The autograder .zip to write.")] = Path(
+        "autograder.zip"
+    ),
+) -> None:
+    """Write a Gradescope autograder zip (setup.sh, run_autograder, grader, reference)."""
+    try:
+        written = bundle(assignment, out)
+    except (UnknownAssignment, ReleaseError) as error:
+        fail(str(error))
+    Console().print(f"wrote {written} (upload it as the Gradescope autograder)")

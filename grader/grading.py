@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import tempfile
 import time
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +21,10 @@ from grader.checks.context import CheckContext
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.report.model import CheckResult, Report
 from grader.sandbox.client import Worker
-from grader.sandbox.launcher import choose_isolation
+from grader.sandbox.launcher import Isolation, choose_isolation, cuda_devices
 from grader.submission import Submission, load_submission
+
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class GradeOptions:
     public_only: bool = False
     timeout: float = 10.0
     memory_bytes: int = 4 * 2**30
-    device: str = "cpu"
+    device: str = "auto"  # where torch objects run: auto (CUDA if any), cpu or cuda
     cifar_dir: Path | None = None  # a cifar-10-batches-py folder; the shipped sample if None
 
 
@@ -52,6 +57,7 @@ def run_check(
     student: StudentImplementation,
     reference: ReferenceImplementation,
     options: GradeOptions,
+    environment: Environment,
 ) -> CheckResult:
     kind = CHECKS[check.kind]
     context = CheckContext(
@@ -63,6 +69,9 @@ def run_check(
         seed=options.seed,
         options=check.options,
         cifar_dir=options.cifar_dir,
+        reference_worker=environment.reference_worker,
+        device=environment.device,
+        device_name=environment.device_name,
     )
     student.worker.reseed(zlib.crc32(f"{options.seed}/{function.name}/{index}".encode()))
     began = time.perf_counter()
@@ -72,7 +81,7 @@ def run_check(
         function=function.name,
         description=outcome.description or kind.describe(check, function),
         kind=check.kind,
-        score=check.points if outcome.passed else 0.0,
+        score=check.points * outcome.share,
         max_score=check.points,
         passed=outcome.passed,
         feedback=outcome.feedback,
@@ -82,16 +91,53 @@ def run_check(
     )
 
 
+@dataclass(frozen=True)
+class Environment:
+    """Where an assignment's torch objects run, and the reference's own worker for them."""
+
+    reference_worker: Worker | None = None
+    device: str = "cpu"
+    device_name: str = "CPU"
+
+
+@contextlib.contextmanager
+def environment_for(
+    assignment: AssignmentSpec, isolation: Isolation, options: GradeOptions
+) -> Iterator[Environment]:
+    """A worker over copies of the reference modules, never beside student code; it also
+    tells which device `auto` means on this machine."""
+    if not assignment.reference_worker:
+        yield Environment()
+        return
+    with tempfile.TemporaryDirectory(prefix="grader-reference-") as scratch:
+        for module in assignment.reference_worker:
+            shutil.copyfile(REFERENCE_DIR / f"{module}.py", Path(scratch) / f"{module}.py")
+        with Worker(Path(scratch), isolation, options.timeout) as worker:
+            info = worker.drive("device_info", {"device": options.device})
+            name = info["name"] if info["device"] == "cuda" else "CPU (no CUDA device in use)"
+            yield Environment(worker, info["device"], name)
+
+
+def isolation_for(assignment: AssignmentSpec, options: GradeOptions) -> Isolation:
+    """CUDA reserves far more address space than any limit we could set: lift the limit
+    only for torch assignments that may run on a GPU."""
+    on_gpu = assignment.reference_worker and options.device != "cpu" and cuda_devices()
+    return choose_isolation(0 if on_gpu else options.memory_bytes)
+
+
 def grade_submission(
     assignment: AssignmentSpec,
     submission: Submission,
     options: GradeOptions,
     timings: dict[str, float],
-) -> tuple[list[CheckResult], str]:
-    isolation = choose_isolation(options.memory_bytes)
+) -> tuple[list[CheckResult], str, str]:
+    isolation = isolation_for(assignment, options)
     reference = ReferenceImplementation(assignment.reference_module)
     results = []
-    with Worker(submission.directory, isolation, options.timeout) as worker:
+    with (
+        Worker(submission.directory, isolation, options.timeout) as worker,
+        environment_for(assignment, isolation, options) as environment,
+    ):
         expected = {
             **assignment.pieces,
             **{spec.name: spec.module for spec in assignment.functions},
@@ -101,16 +147,17 @@ def grade_submission(
         )
         for function in assignment.functions:
             for index, check in selected_checks(function, options.public_only):
-                results.append(
-                    run_check(assignment, function, index, check, student, reference, options)
+                result = run_check(
+                    assignment, function, index, check, student, reference, options, environment
                 )
+                results.append(replace(result, feedback=submission.locate(result.feedback)))
     for key, seconds in (
         ("worker_start", worker.start_seconds),
         ("student_calls", worker.busy_seconds),
         ("reference_calls", reference.seconds),
     ):
         timings[key] = timings.get(key, 0.0) + seconds
-    return results, isolation.describe()
+    return results, isolation.describe(), environment.device_name
 
 
 def grade(assignment_id: str, submission_path: Path, options: GradeOptions) -> Report:
@@ -120,11 +167,12 @@ def grade(assignment_id: str, submission_path: Path, options: GradeOptions) -> R
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as scratch:
         submission = load_submission(Path(submission_path), Path(scratch) / "submission")
         results: list[CheckResult] = []
-        isolation = ""
+        isolation, devices = "", []
         timings: dict[str, float] = {}
         for assignment in assignments:
-            graded, isolation = grade_submission(assignment, submission, options, timings)
+            graded, isolation, device = grade_submission(assignment, submission, options, timings)
             results += graded
+            devices.append(device)
     title = " + ".join(assignment.title for assignment in assignments)
     return Report(
         assignment=assignment_id,
@@ -133,7 +181,7 @@ def grade(assignment_id: str, submission_path: Path, options: GradeOptions) -> R
         seed=options.seed,
         submission_sha256=submission.sha256,
         isolation=isolation,
-        device=options.device,
+        device=" / ".join(dict.fromkeys(devices)),
         grader_version=__version__,
         execution_time=time.perf_counter() - began,
         notes=submission.notes,

@@ -20,6 +20,7 @@ STARTER_MODULES = {
     "optimizers": ("optim",),
     "initializers": ("initializers",),
     "cifar": ("layers", "optim", "initializers"),
+    "gpu": ("gpu",),
 }
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)")
 

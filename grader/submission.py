@@ -1,17 +1,23 @@
-"""Turn what a student handed in (folder, .zip, .py) into a private folder of modules.
+"""Turn what a student handed in (folder, .zip, .py, .ipynb) into a private folder of modules.
 
 Nothing here runs student code: functions are located by parsing the files (ast), so the
 grader knows which module defines which function before the worker imports anything.
+Each top-level notebook `foo.ipynb` is converted (not run) into the module `foo.py`, or
+`foo_ipynb.py` when a `foo.py` was handed in too: that one keeps its name, since other
+modules may import it, and a function both define is taken from it.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from grader.notebooks import cell_line, notebook_source
 
 MAX_FILE_BYTES = 5 * 2**20
 MAX_TOTAL_BYTES = 50 * 2**20
@@ -28,6 +34,20 @@ class Submission:
     sha256: str
     definitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    origins: dict[str, str] = field(default_factory=dict)  # module file -> its notebook
+
+    def locate(self, text: str) -> str:
+        """Feedback that points at a line of a module made from a notebook points at the
+        notebook's cell instead (students never see the generated module)."""
+        for module, notebook in self.origins.items():
+            source = (self.directory / module).read_text(encoding="utf-8")
+
+            def in_cell(match: re.Match, source: str = source, notebook: str = notebook) -> str:
+                where = cell_line(source, int(match.group(1)))
+                return f"{notebook}, cell {where[0]}, line {where[1]}" if where else match[0]
+
+            text = re.sub(rf"\b{re.escape(module)}, line (\d+)", in_cell, text)
+        return text
 
     def module_of(self, function: str, expected: str) -> str:
         """The module that defines `function`: the expected one first, else any other."""
@@ -102,14 +122,45 @@ def _top_level_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def _definitions(directory: Path) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+def _convert_notebooks(directory: Path, handed_in: Path) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Write each top-level notebook's code beside it as a module; returns which module
+    came from which notebook, and notes on renamed ones. Errors name the notebook as part
+    of `handed_in`, not as the private copy."""
+    origins, notes = {}, []
+    for notebook in sorted(path for path in directory.glob("*.ipynb") if path.is_file()):
+        module = notebook.with_suffix(".py")
+        while module.exists():
+            module = module.with_name(f"{module.stem}_ipynb.py")
+        if module.stem != notebook.stem:
+            notes.append(
+                f"{notebook.name} is graded as module {module.stem}, since {notebook.stem}.py "
+                f"was handed in too; a function both define is taken from {notebook.stem}.py"
+            )
+        shown_as = handed_in if handed_in.suffix == ".ipynb" else handed_in / notebook.name
+        module.write_text(notebook_source(notebook, shown_as), encoding="utf-8")
+        origins[module.name] = notebook.name
+    return origins, tuple(notes)
+
+
+def _syntax_note(name: str, source: str, error: SyntaxError | ValueError, notebook: str) -> str:
+    line = getattr(error, "lineno", None)
+    message = getattr(error, "msg", str(error))
+    if notebook and line and (where := cell_line(source, line)):
+        return f"{notebook} has a syntax error in cell {where[0]}, line {where[1]}: {message}"
+    return f"{name} has a syntax error" + (f" on line {line}" if line else "") + f": {message}"
+
+
+def _definitions(
+    directory: Path, origins: dict[str, str]
+) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     notes = []
     for path in sorted(directory.glob("*.py")):
+        source = path.read_text(encoding="utf-8", errors="replace")
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-        except SyntaxError as error:
-            notes.append(f"{path.name} has a syntax error on line {error.lineno}: {error.msg}")
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError) as error:  # ValueError: a null byte, before 3.11
+            notes.append(_syntax_note(path.name, source, error, origins.get(path.name, "")))
             continue
         for name in _top_level_names(tree):
             found.setdefault(name, []).append(path.stem)
@@ -126,13 +177,16 @@ def load_submission(path: Path, target: Path) -> Submission:
         _copy_tree(path, target)
     elif path.suffix == ".zip":
         _extract_zip(path, target)
-    elif path.suffix == ".py":
+    elif path.suffix in (".py", ".ipynb"):
         if path.stat().st_size > MAX_FILE_BYTES:
             raise SubmissionError(f"{path}: file too large (limit 5 MiB)")
         shutil.copyfile(path, target / path.name)
     else:
-        raise SubmissionError(f"{path}: not a submission (expected a folder, a .zip or a .py file)")
+        raise SubmissionError(
+            f"{path}: not a submission (expected a folder, a .zip, a .py file or a .ipynb notebook)"
+        )
+    origins, renamed = _convert_notebooks(target, path)
     if not list(target.glob("*.py")):
-        raise SubmissionError(f"{path}: contains no Python files")
-    definitions, notes = _definitions(target)
-    return Submission(target, _digest(target), definitions, notes)
+        raise SubmissionError(f"{path}: contains no Python files or notebooks")
+    definitions, notes = _definitions(target, origins)
+    return Submission(target, _digest(target), definitions, renamed + notes, origins)

@@ -11,6 +11,7 @@ ASSIGNMENT_MODULES = {
     "optimizers": "grader.assignments.optimizers",
     "initializers": "grader.assignments.initializers",
     "cifar": "grader.assignments.cifar",
+    "gpu": "grader.assignments.gpu",
 }
 
 

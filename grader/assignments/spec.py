@@ -77,6 +77,7 @@ class AssignmentSpec:
     reference_module: str
     functions: tuple[FunctionSpec, ...]
     pieces: Mapping[str, str] = field(default_factory=dict)  # other student functions used
+    reference_worker: tuple[str, ...] = ()  # reference modules run in a worker of their own
 
     def function(self, name: str) -> FunctionSpec:
         for spec in self.functions:

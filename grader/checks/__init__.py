@@ -19,6 +19,8 @@ from grader.checks import (
     properties,
     reference,
     structure,
+    timing,
+    torch_objects,
     training,
     trajectory,
     wellformed,
@@ -79,5 +81,31 @@ CHECKS: dict[str, Check] = {
             network_sanity.describe_gradient,
         ),
         Check("network_overfits", training.network_overfits, training.describe),
+        Check(
+            "torch_trajectory_matches",
+            torch_objects.torch_trajectory_matches,
+            torch_objects.describe_trajectory,
+        ),
+        Check(
+            "torch_forward_matches",
+            torch_objects.torch_forward_matches,
+            torch_objects.describe_parity,
+        ),
+        Check(
+            "torch_gradient_matches_numeric",
+            torch_objects.torch_gradient_matches_numeric,
+            torch_objects.describe_gradient,
+        ),
+        Check(
+            "torch_init_distribution",
+            torch_objects.torch_init_distribution,
+            torch_objects.describe_init,
+        ),
+        Check(
+            "torch_is_orthogonal",
+            torch_objects.torch_is_orthogonal,
+            torch_objects.describe_orthogonal,
+        ),
+        Check("runs_as_fast_as_reference", timing.runs_as_fast_as_reference, timing.describe),
     )
 }

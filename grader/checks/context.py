@@ -13,7 +13,7 @@ import numpy as np
 from grader.assignments.spec import AssignmentSpec, Case, FunctionSpec
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.procedures import MalformedResult, run
-from grader.sandbox.client import StudentCallFailed
+from grader.sandbox.client import StudentCallFailed, Worker
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class Outcome:
     feedback: str = ""
     description: str = ""  # overrides the check's default description when set
     data: Mapping[str, Any] = field(default_factory=dict)  # for plots and tables
+    credit: float | None = None  # partial credit (share of the points) of a failed check
+
+    @property
+    def share(self) -> float:
+        return 1.0 if self.passed else (self.credit or 0.0)
 
 
 @dataclass
@@ -34,6 +39,9 @@ class CheckContext:
     seed: int
     options: Mapping[str, Any]
     cifar_dir: Path | None = None
+    reference_worker: Worker | None = None  # the reference's own worker (torch objects)
+    device: str = "cpu"  # where torch objects run: cpu or cuda
+    device_name: str = "CPU"
 
     @property
     def forward(self) -> FunctionSpec | None:

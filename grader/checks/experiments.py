@@ -90,6 +90,7 @@ def activation_statistics(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         "plot": {
             "title": title,
             "x": list(range(1, layers + 1)),
+            "x_label": "layer",
             "series": {"yours": yours.tolist(), "reference mean": setting["mean_std"]},
             "band": [low.tolist(), high.tolist()],
             "log_y": bool(np.min(low[low > 0], initial=1.0) < 1e-3),

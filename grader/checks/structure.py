@@ -16,6 +16,12 @@ def describe_orthogonal(spec: CheckSpec, function: FunctionSpec) -> str:
     return "is (semi-)orthogonal: WᵀW or WWᵀ = gain²·I, tall, wide and square"
 
 
+def gram_deviation(w: np.ndarray, gain: float) -> float:
+    """Largest entry of WᵀW - gain²·I (tall W) or WWᵀ - gain²·I (wide W)."""
+    gram = w.T @ w if w.shape[0] >= w.shape[1] else w @ w.T
+    return float(np.max(np.abs(gram - gain**2 * np.eye(len(gram)))))
+
+
 def is_orthogonal(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     name = ctx.function.name
     for gain in spec.options.get("gains", (1.0,)):
@@ -26,8 +32,7 @@ def is_orthogonal(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             except (*STUDENT_FAILURES, TypeError) as error:
                 return Outcome(False, explain_failure(error))
             tall = shape[0] >= shape[1]
-            gram = w.T @ w if tall else w @ w.T
-            error = float(np.max(np.abs(gram - gain**2 * np.eye(len(gram)))))
+            error = gram_deviation(w, gain)
             if not np.isfinite(error) or error > ORTHOGONALITY_TOLERANCE * gain**2:
                 which = "WᵀW (orthonormal columns)" if tall else "WWᵀ (orthonormal rows)"
                 return Outcome(

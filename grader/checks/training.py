@@ -163,6 +163,7 @@ def diagnostics(recipe: Recipe, yours: TrainingRun, reference: TrainingRun) -> d
         "plot": {
             "title": title,
             "x": list(range(1, longest + 1)),
+            "x_label": "step",
             "series": {
                 "yours": padded(yours.losses, longest),
                 "reference": padded(reference.losses, longest),

@@ -3,35 +3,9 @@ checks attached (activation statistics), embedded as PNG data so the file stands
 
 from __future__ import annotations
 
-import base64
-import io
-
 from grader.report.json_report import summary
 from grader.report.model import Report
-
-
-def plot_png(plot: dict) -> bytes:
-    """A deterministic PNG (no timestamp or version metadata) of a check's curves."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(6, 3.2), dpi=100)
-    if band := plot.get("band"):
-        axes.fill_between(plot["x"], band[0], band[1], alpha=0.25, label="reference band")
-    for label, values in plot["series"].items():
-        axes.plot(plot["x"], values, marker="o", label=label)
-    if plot.get("log_y"):
-        axes.set_yscale("log")
-    axes.set_title(plot["title"], fontsize=9)
-    axes.set_xlabel("layer")
-    axes.legend(fontsize=8)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(figure)
-    return buffer.getvalue()
+from grader.report.plots import plot_data_uri
 
 
 def _cell(text: object) -> str:
@@ -62,6 +36,6 @@ def render_markdown(report: Report) -> str:
             lines.append("|" + "---:|" * len(table["columns"]))
             lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table["rows"]]
             lines.append("")
-        encoded = base64.b64encode(plot_png(result.data["plot"])).decode("ascii")
-        lines += [f"![{_cell(result.data['plot']['title'])}](data:image/png;base64,{encoded})", ""]
+        uri = plot_data_uri(result.data["plot"])
+        lines += [f"![{_cell(result.data['plot']['title'])}]({uri})", ""]
     return "\n".join(lines) + "\n"

@@ -25,7 +25,7 @@ from grader.sandbox import codec, launcher
 from grader.sandbox.codec import Handle, MalformedMessage
 from grader.sandbox.launcher import Isolation
 
-WORKER_FILES = ("worker.py", "codec.py")
+WORKER_FILES = ("worker.py", "codec.py", "torch_driver.py")
 START_TIMEOUT = 60.0
 
 
@@ -71,6 +71,39 @@ class Reply:
     value: object
     args_after: object
     stdout: str
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path) as file:
+            return file.read()
+    except OSError:  # the process or thread ended meanwhile
+        return ""
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and every process below it (bubblewrap's sandbox included)."""
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}") else ():
+            pending += [int(child) for child in _read(f"/proc/{pid}/task/{task}/children").split()]
+    return found
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time used so far by a process tree, from the kernel's accounting: every live
+    thread's run time (nanoseconds, /proc/*/task/*/schedstat) plus what reaped children
+    used (clock ticks, /proc/*/stat)."""
+    nanoseconds, ticks = 0, 0
+    for pid in process_tree(root):
+        for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}") else ():
+            fields = _read(f"/proc/{pid}/task/{task}/schedstat").split()
+            nanoseconds += int(fields[0]) if fields else 0
+        stat = _read(f"/proc/{pid}/stat").rsplit(")", 1)[-1].split()
+        ticks += int(stat[13]) + int(stat[14]) if len(stat) > 14 else 0
+    return nanoseconds / 1e9 + ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _death_message(code: int) -> str:
@@ -309,11 +342,33 @@ class Worker:
             raise StudentCallFailed(CallError("protocol", "Protocol", "malformed batch reply"))
         return value
 
+    def drive(
+        self,
+        procedure: str,
+        args: dict,
+        *,
+        keep: bool = False,
+        timeout: float | None = None,
+    ) -> object:
+        """Run a torch procedure (torch_driver.py) in the worker; `args["module"]` names the
+        student module it exercises ("torch" for PyTorch's own objects)."""
+        module = args.get("module", "torch")
+        request = {"op": "drive", "procedure": procedure, "args": args, "keep": keep}
+        if module == "torch":
+            reply = self._exchange(self._to_wire(request), timeout or self.timeout)
+        else:
+            reply = self._run(module, f"{procedure}:{args.get('name', '')}", request, timeout)
+        return self._from_wire(reply.get("value"))
+
     def release(self) -> None:
         """Forget every object kept in the worker (called between checks)."""
         if self.process is not None:
             with contextlib.suppress(StudentCallFailed):
                 self._exchange({"op": "release"}, self.timeout)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the worker's process tree has used (0 before it starts)."""
+        return tree_cpu_seconds(self.process.pid) if self.process is not None else 0.0
 
     def forget(self, handles: list[WorkerHandle]) -> None:
         """Forget some kept objects (a training step's caches), to bound the worker's memory."""

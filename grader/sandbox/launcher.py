@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import glob
 import os
 import shutil
 import signal
@@ -32,7 +33,12 @@ class Isolation:
     memory_bytes: int
 
     def describe(self) -> str:
-        limits = f"{self.memory_bytes // 2**30} GiB address space, 256 MiB files, no core dumps"
+        space = (
+            f"{self.memory_bytes // 2**30} GiB address space"
+            if self.memory_bytes
+            else "no address-space limit (CUDA reserves more)"
+        )
+        limits = f"{space}, 256 MiB files, no core dumps"
         if self.mode == "bubblewrap":
             return (
                 "bubblewrap sandbox: no network, private pid namespace, read-only system, "
@@ -57,6 +63,10 @@ def worker_environment(home: str, token: str) -> dict[str, str]:
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
+        # Fixed glibc thresholds: big arrays reuse freed memory instead of fresh pages, the
+        # same way in every worker whatever it ran before (timings otherwise depend on it).
+        "MALLOC_MMAP_THRESHOLD_": str(2**30),
+        "MALLOC_TRIM_THRESHOLD_": str(2**31),
     }
 
 
@@ -100,6 +110,11 @@ def _python_dirs() -> list[str]:
     return keep
 
 
+def cuda_devices() -> list[str]:
+    """NVIDIA device nodes, passed into the sandbox so student torch code can use CUDA."""
+    return sorted(glob.glob("/dev/nvidia*"))
+
+
 def _mount_args() -> list[str]:
     args: list[str] = []
     for directory in SYSTEM_DIRS:
@@ -108,6 +123,8 @@ def _mount_args() -> list[str]:
         elif os.path.isdir(directory):
             args += ["--ro-bind", directory, directory]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for device in cuda_devices():
+        args += ["--dev-bind", device, device]
     for directory in _python_dirs():
         args += ["--ro-bind", directory, directory]
     return args

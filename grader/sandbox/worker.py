@@ -207,8 +207,31 @@ class Worker:
             values.append(result)
         return {"value": values}
 
+    def drive(self, request: dict) -> dict:
+        """Run a torch procedure (torch_driver.py, imported on first use) on the student's
+        objects; `keep` leaves its result here behind a handle (a prepared workload)."""
+        import torch_driver
+
+        procedure = torch_driver.PROCEDURES.get(request.get("procedure"))
+        if procedure is None:
+            raise StudentError("protocol", "ValueError", "unknown torch procedure")
+        args = self.resolve(request.get("args") or {})
+        try:
+            result = procedure(self, **args)
+        except StudentError:
+            raise
+        except BaseException as error:  # noqa: BLE001 - student code failed inside the procedure
+            raise self.describe_exception("exception", error) from None
+        if request.get("keep"):
+            self.handles[self.next_handle] = result
+            result = Handle(self.next_handle)
+            self.next_handle += 1
+        return {"value": result}
+
     def handle(self, request: dict) -> dict:
         op = request.get("op")
+        if op == "drive":
+            return self.drive(request)
         if op == "call":
             return self.invoke(request)
         if op == "call_many":
@@ -249,7 +272,8 @@ def seed_global_generators(seed: int) -> None:
 
 
 def limit_resources(memory_bytes: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     file_cap = 256 * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_cap, file_cap))

@@ -1,0 +1,168 @@
+"""The `gpu` assignment (course-api.md, gpu.py table): PyTorch optimizers, initializers and
+autograd Functions, checked against the hidden reference and PyTorch's own objects on the
+selected device, and timed against the reference there."""
+
+from __future__ import annotations
+
+import math
+
+from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
+from grader.checks.distribution import Target
+from grader.cifar10 import load_sample
+
+MODULE = "gpu"
+GAINS = {"relu": math.sqrt(2.0), "tanh": 5.0 / 3, "linear": 1.0, "sigmoid": 1.0}
+OPTIMIZER_SIZES = [[1024, 1024], [1024, 1024], [1024, 1024], [1048576]]  # 4.2M parameters
+
+
+def kaiming_std(fan_in: int, fan_out: int, a: float = 0.0, nonlinearity: str = "relu") -> float:
+    gain = math.sqrt(2.0 / (1 + a**2)) if nonlinearity == "leaky_relu" else GAINS[nonlinearity]
+    return gain / math.sqrt(fan_in)
+
+
+def optimizer(name: str, default_lr: float, settings: tuple[dict, ...]) -> FunctionSpec:
+    timed = {
+        "procedure": "prepare_optimizer",
+        "args": {
+            "name": name,
+            "sizes": OPTIMIZER_SIZES,
+            "kwargs": settings[-1],
+            "dtype": "float32",
+        },
+    }
+    return FunctionSpec(
+        name,
+        MODULE,
+        "plain",
+        (
+            CheckSpec(
+                "torch_trajectory_matches",
+                3,
+                options={"settings": settings, "default_lr": default_lr},
+            ),
+            CheckSpec(
+                "runs_as_fast_as_reference",
+                1,
+                options={"what": f"{name}.step over 4.2M float32 parameters", "workload": timed},
+            ),
+        ),
+    )
+
+
+def initializer(name: str, check: CheckSpec) -> FunctionSpec:
+    return FunctionSpec(name, MODULE, "plain", (check,))
+
+
+def autograd_function(name: str, oracle: str, *extra: CheckSpec) -> FunctionSpec:
+    checks = (
+        CheckSpec("torch_forward_matches", 1, options={"oracle": oracle}),
+        CheckSpec("torch_gradient_matches_numeric", 2),
+    )
+    return FunctionSpec(name, MODULE, "plain", checks + extra)
+
+
+def training_workload() -> dict:
+    images = load_sample()
+    return {
+        "procedure": "prepare_training",
+        "args": {
+            "images": images.x,
+            "labels": images.y,
+            "hidden": 256,
+        },
+    }
+
+
+ASSIGNMENT = AssignmentSpec(
+    id="gpu",
+    title="PyTorch: optimizers, initializers and autograd Functions, timed on the device",
+    reference_module="reference.gpu",
+    reference_worker=("gpu",),
+    functions=(
+        optimizer(
+            "SGD",
+            1e-2,
+            (
+                {"lr": 0.1},
+                {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.01},
+                {"lr": 0.05, "momentum": 0.9, "nesterov": True},
+            ),
+        ),
+        optimizer(
+            "RMSprop",
+            1e-2,
+            ({}, {"lr": 0.01, "alpha": 0.9, "eps": 1e-6, "weight_decay": 0.1}),
+        ),
+        optimizer(
+            "Adam",
+            1e-3,
+            ({}, {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.1}),
+        ),
+        initializer(
+            "xavier_uniform_",
+            CheckSpec(
+                "torch_init_distribution",
+                2,
+                options={
+                    "target": Target(
+                        "uniform",
+                        lambda fi, fo, gain=1.0: gain * math.sqrt(6.0 / (fi + fo)),
+                        "U(±gain·sqrt(6/(fan_in+fan_out)))",
+                    ),
+                    "settings": ({}, {"gain": 2.0}),
+                },
+            ),
+        ),
+        initializer(
+            "kaiming_normal_",
+            CheckSpec(
+                "torch_init_distribution",
+                2,
+                options={
+                    "target": Target("normal", kaiming_std, "N(0, gain²/fan_in)"),
+                    "settings": ({}, {"a": 0.2, "nonlinearity": "leaky_relu"}),
+                },
+            ),
+        ),
+        initializer("orthogonal_", CheckSpec("torch_is_orthogonal", 2)),
+        autograd_function("LinearFunction", "F.linear"),
+        autograd_function(
+            "BatchNormFunction",
+            "F.batch_norm (training mode)",
+            CheckSpec(
+                "runs_as_fast_as_reference",
+                1,
+                options={
+                    "what": "BatchNormFunction forward+backward on a (4096, 256) batch",
+                    "workload": {
+                        "procedure": "prepare_batchnorm",
+                        "args": {
+                            "name": "BatchNormFunction",
+                            "shape": [4096, 256],
+                            "dtype": "float32",
+                        },
+                    },
+                },
+            ),
+        ),
+        FunctionSpec(
+            "training_run",
+            MODULE,
+            "plain",
+            (
+                CheckSpec(
+                    "runs_as_fast_as_reference",
+                    2,
+                    options={
+                        "what": (
+                            "a training step of linear–batchnorm–relu–linear (hidden 256) on the "
+                            "20 CIFAR-10 images, built from your kaiming_normal_, LinearFunction, "
+                            "BatchNormFunction and Adam"
+                        ),
+                        "workload": training_workload(),
+                    },
+                ),
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,626 @@
+"""Grade a whole class: one entry of a folder per student, in parallel, into a gradebook.
+
+The gradebook (`DIR/gradebook.sqlite`) is the only state, written by this process alone,
+one transaction per student, after the student's report files are in place. A run skips
+every entry whose (student, submission hash, grader version, assignment, seed, options)
+already has a final row, so a run killed at any moment is finished by starting it again;
+`grades.csv` and `summary.md` are regenerated from the gradebook at the end of each run.
+
+Run: python -m grader.batch ASSIGNMENT SUBMISSIONS_DIR --out DIR [--workers N] [--seed N]
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import math
+import multiprocessing
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from grader import __version__
+from grader.assignments import load_assignment
+from grader.grading import GradeOptions, grade, selected_checks
+from grader.report.json_report import render_json
+from grader.report.text import render_text
+from grader.submission import SKIPPED_PARTS, SubmissionError, load_submission
+
+SUBMISSION_SUFFIXES = (".zip", ".py", ".ipynb")
+GRADED, ERROR, CRASHED = "graded", "error", "crashed"  # crashed rows are retried next run
+FINAL_STATUSES = (GRADED, ERROR)
+MOST_FAILED = 10
+BAR_WIDTH = 50
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS gradings (
+    student TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    options TEXT NOT NULL,
+    graded_at TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    status TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    functions TEXT NOT NULL,
+    message TEXT NOT NULL,
+    report_json TEXT NOT NULL,
+    report_text TEXT NOT NULL,
+    PRIMARY KEY (student, sha256, grader_version, assignment, seed, options)
+)
+"""
+COLUMNS = [
+    "student",
+    "sha256",
+    "grader_version",
+    "assignment",
+    "seed",
+    "options",
+    "graded_at",
+    "seconds",
+    "status",
+    "score",
+    "max_score",
+    "functions",
+    "message",
+    "report_json",
+    "report_text",
+]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One student's submission as found in the class folder (several paths: a clash)."""
+
+    student: str
+    paths: tuple[Path, ...]
+    sha256: str
+    problem: str = ""  # why it cannot be graded; empty when it can
+
+
+@dataclass(frozen=True)
+class GradeTask:
+    """Everything a pool process needs to grade one entry (picklable plain data)."""
+
+    assignment: str
+    student: str
+    path: Path
+    sha256: str
+    options: GradeOptions
+    max_score: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One gradebook row: what a grading produced, as plain data."""
+
+    student: str
+    sha256: str
+    status: str
+    score: float
+    max_score: float
+    functions: dict[str, tuple[float, float]]
+    message: str
+    report_json: str
+    report_text: str
+    seconds: float = 0.0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What `run_batch` did: `graded` were written to the gradebook in this run (errors
+    included), `skipped` were already there; `rows` are every entry's rows, by student."""
+
+    out: Path
+    graded: tuple[str, ...]
+    skipped: tuple[str, ...]
+    rows: tuple[Outcome, ...]
+
+    @property
+    def gradebook(self) -> Path:
+        return self.out / "gradebook.sqlite"
+
+    @property
+    def grades_csv(self) -> Path:
+        return self.out / "grades.csv"
+
+    @property
+    def summary(self) -> Path:
+        return self.out / "summary.md"
+
+
+# --- discovering and hashing entries (no student code runs here) ---
+
+
+def student_id(path: Path) -> str:
+    """The entry's name without suffix, so `ana/`, `ana.zip` and `ana.py` all claim ana."""
+    return path.name if path.is_dir() else path.stem
+
+
+def is_skipped(path: Path) -> bool:
+    """Hidden files and archiver litter (`__MACOSX`) are nobody's submission."""
+    return path.name.startswith(".") or path.name in SKIPPED_PARTS
+
+
+def raw_hash(path: Path) -> str:
+    """A hash of an entry that cannot be loaded: a file's bytes, a folder's listing, a
+    link's target (never followed)."""
+    digest = hashlib.sha256()
+    if path.is_symlink():
+        digest.update(os.readlink(path).encode())
+    elif path.is_file():
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(2**20), b""):
+                digest.update(block)
+    else:
+        for child in sorted(path.rglob("*")):
+            digest.update(f"{child.relative_to(path)}\0{child.lstat().st_size}\0".encode())
+    return digest.hexdigest()
+
+
+def entry_problem(path: Path) -> str:
+    """Why an entry is not even worth loading; empty when it is."""
+    if path.is_symlink():
+        return f"{path.name}: a symbolic link, not a submission"
+    if not path.is_dir() and path.suffix not in SUBMISSION_SUFFIXES:
+        return f"{path.name}: not a submission (expected a folder, .zip, .py or .ipynb)"
+    return ""
+
+
+def hash_entry(path: Path) -> tuple[str, str]:
+    """(sha256, problem): the hash the report will carry, from the normalized files, or a
+    raw hash and the reason (naming the entry, not where the class folder is) when the
+    entry cannot be read."""
+    if problem := entry_problem(path):
+        return raw_hash(path), problem
+    with tempfile.TemporaryDirectory(prefix="grader-batch-hash-") as scratch:
+        try:
+            return load_submission(path, Path(scratch) / "submission").sha256, ""
+        except (SubmissionError, OSError) as error:
+            return raw_hash(path), str(error).replace(str(path), path.name)
+
+
+def clash(student: str, paths: list[Path]) -> Entry:
+    """Two entries for one student: we cannot tell which one counts, so neither is graded."""
+    names = ", ".join(path.name for path in paths)
+    digest = hashlib.sha256("\0".join(hash_entry(path)[0] for path in paths).encode())
+    problem = f"several entries for student {student}: {names} (keep exactly one)"
+    return Entry(student, tuple(paths), digest.hexdigest(), problem)
+
+
+def discover(submissions: Path, exclude: Path) -> list[Entry]:
+    """The class folder's entries by student id, skipping hidden ones and `exclude`."""
+    by_student: dict[str, list[Path]] = {}
+    for path in sorted(submissions.iterdir()):
+        if not is_skipped(path) and path.resolve() != exclude.resolve():
+            by_student.setdefault(student_id(path), []).append(path)
+    entries = []
+    for student, paths in sorted(by_student.items()):
+        if len(paths) > 1:
+            entries.append(clash(student, paths))
+        else:
+            entries.append(Entry(student, (paths[0],), *hash_entry(paths[0])))
+    return entries
+
+
+# --- grading one entry, in a pool process ---
+
+
+def function_maxima(assignment: str, public_only: bool) -> dict[str, float]:
+    """Points available per function, in grading order (the columns of grades.csv)."""
+    maxima: dict[str, float] = {}
+    for spec in load_assignment(assignment):
+        for function in spec.functions:
+            checks = selected_checks(function, public_only)
+            if checks:
+                maxima[function.name] = sum(check.points for _, check in checks)
+    return maxima
+
+
+def failure(task: GradeTask, status: str, message: str) -> Outcome:
+    """A zero-score row, with a Gradescope-shaped JSON report that says why."""
+    results = {
+        "score": 0.0,
+        "output": message,
+        "output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [],
+        "extra_data": {
+            "assignment": task.assignment,
+            "max_score": task.max_score,
+            "grader_version": __version__,
+            "submission_sha256": task.sha256,
+            "seed": task.options.seed,
+            "status": status,
+        },
+    }
+    text = f"{task.student}: {status}, not graded\n{message}\n"
+    report = json.dumps(results, indent=2) + "\n"
+    return Outcome(
+        task.student, task.sha256, status, 0.0, task.max_score, {}, message, report, text
+    )
+
+
+def grade_task(task: GradeTask) -> Outcome:
+    """Grade one entry; every failure becomes an outcome, so only a dead process raises."""
+    began = time.perf_counter()
+    try:
+        report = grade(task.assignment, task.path, task.options)
+    except SubmissionError as error:
+        return failure(task, ERROR, str(error))
+    except Exception as error:  # WorkerStartError or a grader bug: retried next run
+        return failure(task, CRASHED, f"{type(error).__name__}: {error}")
+    return Outcome(
+        student=task.student,
+        sha256=report.submission_sha256,
+        status=GRADED,
+        score=report.score,
+        max_score=report.max_score,
+        functions={total.function: (total.score, total.max_score) for total in report.functions()},
+        message="; ".join(report.notes),
+        report_json=render_json(report),
+        report_text=render_text(report),
+        seconds=time.perf_counter() - began,
+    )
+
+
+# --- grading many entries in parallel ---
+
+
+def drain(
+    pool: ProcessPoolExecutor,
+    queue: collections.deque[GradeTask],
+    limit: int,
+    work: Callable[[GradeTask], Outcome],
+    on_done: Callable[[Outcome], None],
+) -> list[GradeTask]:
+    """Run `queue` with at most `limit` tasks in flight until it is empty or the pool
+    breaks; returns the tasks that were in flight when a pool process died."""
+    running: dict[Future[Outcome], GradeTask] = {}
+    broken: list[GradeTask] = []
+    while running or (queue and not broken):
+        while queue and not broken and len(running) < limit:
+            task = queue.popleft()
+            try:
+                running[pool.submit(work, task)] = task
+            except BrokenProcessPool:  # a process died before we saw any future fail
+                broken.append(task)
+        if not running:
+            break
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            task = running.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                broken.append(task)
+                continue
+            except Exception as error:  # e.g. a result that could not be sent back
+                outcome = failure(task, CRASHED, f"{type(error).__name__}: {error}")
+            on_done(outcome)
+    return broken
+
+
+def new_pool(workers: int) -> ProcessPoolExecutor:
+    """Spawned, not forked: the parent has threads (the progress bar) and open databases."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def grade_all(
+    tasks: Iterable[GradeTask],
+    workers: int,
+    on_done: Callable[[Outcome], None],
+    work: Callable[[GradeTask], Outcome] = grade_task,
+) -> None:
+    """Grade every task in `workers` processes. When a process dies, the tasks that were
+    in flight are re-run one at a time, so only the one that kills its process again is
+    recorded as crashed and the others are graded."""
+    queue = collections.deque(tasks)
+    while queue:
+        with new_pool(workers) as pool:
+            suspects = drain(pool, queue, workers, work, on_done)
+        for task in suspects:
+            with new_pool(1) as pool:
+                if drain(pool, collections.deque([task]), 1, work, on_done):
+                    on_done(failure(task, CRASHED, "the grading process died"))
+
+
+def grade_with_progress(
+    tasks: list[GradeTask], workers: int, on_done: Callable[[Outcome], None]
+) -> None:
+    """`grade_all` with a progress bar, and no more processes than tasks."""
+    with progress_bar(len(tasks)) as advance:
+
+        def done(outcome: Outcome) -> None:
+            on_done(outcome)
+            advance(outcome.student)
+
+        grade_all(tasks, max(1, min(workers, len(tasks))), done)
+
+
+@contextlib.contextmanager
+def progress_bar(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr (off when it is not a terminal); yields `advance(student)`."""
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
+        task = progress.add_task("grading", total=total)
+        yield lambda student: progress.update(task, advance=1, description=student)
+
+
+# --- the gradebook ---
+
+
+def options_key(options: GradeOptions) -> str:
+    """The options besides the seed that change a report, so other options re-grade."""
+    fields = asdict(options)
+    del fields["seed"]
+    return json.dumps(fields, sort_keys=True, default=str)
+
+
+class Gradebook:
+    """The SQLite record of every grading; one transaction per student."""
+
+    def __init__(self, path: Path, assignment: str, options: GradeOptions) -> None:
+        self.connection = sqlite3.connect(path)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute(SCHEMA)
+        self.run = (__version__, assignment, options.seed, options_key(options))
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def finished(self) -> set[tuple[str, str]]:
+        """(student, sha256) of the final rows for this grader version, assignment, seed
+        and options: what a run skips."""
+        rows = self.connection.execute(
+            "SELECT student, sha256 FROM gradings WHERE grader_version = ? AND assignment = ?"
+            " AND seed = ? AND options = ? AND status IN (?, ?)",
+            (*self.run, *FINAL_STATUSES),
+        )
+        return set(rows)
+
+    def record(self, outcome: Outcome) -> None:
+        """Commit one row (a crashed row of the same key is replaced)."""
+        graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        values = (
+            outcome.student,
+            outcome.sha256,
+            *self.run,
+            graded_at,
+            outcome.seconds,
+            outcome.status,
+            outcome.score,
+            outcome.max_score,
+            json.dumps(outcome.functions),
+            outcome.message,
+            outcome.report_json,
+            outcome.report_text,
+        )
+        with self.connection:
+            self.connection.execute(
+                f"INSERT OR REPLACE INTO gradings ({', '.join(COLUMNS)})"
+                f" VALUES ({', '.join('?' * len(COLUMNS))})",
+                values,
+            )
+
+    def load(self, keys: dict[str, str]) -> list[Outcome]:
+        """The rows of these (student: sha256) for this run's version, assignment, seed and
+        options, by student."""
+        rows = []
+        for student, sha256 in sorted(keys.items()):
+            row = self.connection.execute(
+                "SELECT status, score, max_score, functions, message, report_json, report_text,"
+                " seconds FROM gradings WHERE student = ? AND sha256 = ? AND grader_version = ?"
+                " AND assignment = ? AND seed = ? AND options = ?",
+                (student, sha256, *self.run),
+            ).fetchone()
+            if row is not None:
+                status, score, maximum, functions, *rest = row
+                totals = {name: tuple(pair) for name, pair in json.loads(functions).items()}
+                rows.append(Outcome(student, sha256, status, score, maximum, totals, *rest))
+        return rows
+
+
+@dataclass
+class Recorder:
+    """Stores each outcome: report files first, then the gradebook row, so a run killed in
+    between costs a re-grade, never a row without its files."""
+
+    reports: Path
+    book: Gradebook
+    keys: dict[str, str]  # student -> sha256 of the rows grades.csv shows
+    graded: list[str] = field(default_factory=list)
+
+    def __call__(self, outcome: Outcome) -> None:
+        write_reports(self.reports, outcome)
+        self.book.record(outcome)
+        self.keys[outcome.student] = outcome.sha256
+        self.graded.append(outcome.student)
+
+
+# --- files: reports, grades.csv, summary.md ---
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a temporary file next to `path` and rename it over: readers (and a run killed
+    half-way) see the old file or the new one, never a part."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def remove_temporaries(directory: Path) -> None:
+    """Left behind by a run killed while writing; never read."""
+    for path in directory.glob(".*.tmp"):
+        path.unlink(missing_ok=True)
+
+
+def write_reports(reports: Path, outcome: Outcome) -> None:
+    write_atomic(reports / f"{outcome.student}.json", outcome.report_json)
+    write_atomic(reports / f"{outcome.student}.txt", outcome.report_text)
+
+
+def points(value: float) -> str:
+    """Fixed decimals, so grades.csv is byte-identical across runs."""
+    return f"{value:.2f}"
+
+
+def grades_csv(rows: list[Outcome], maxima: dict[str, float]) -> str:
+    """One line per student: totals, status, points per function, then any message."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "score", "max_score", "percent", "status", *maxima, "message"])
+    for row in rows:
+        functions = [
+            points(row.functions[name][0]) if name in row.functions else "" for name in maxima
+        ]
+        writer.writerow(
+            [
+                row.student,
+                points(row.score),
+                points(row.max_score),
+                points(row.percent),
+                row.status,
+                *functions,
+                row.message,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def histogram(percents: list[float]) -> list[str]:
+    """How many students fall in each 10% bin (100% in the last), with a bar scaled to
+    at most BAR_WIDTH characters."""
+    counts = collections.Counter(min(int(percent // 10), 9) for percent in percents)
+    largest = max(counts.values(), default=1)
+    lines = []
+    for bin_ in range(10):
+        upper = "]" if bin_ == 9 else ")"
+        bar = "#" * math.ceil(BAR_WIDTH * counts[bin_] / largest)
+        lines.append(
+            f"[{bin_ * 10:3d}, {bin_ * 10 + 10:3d}{upper} {counts[bin_]:4d} {bar}".rstrip()
+        )
+    return lines
+
+
+def most_failed(rows: list[Outcome], most: int = MOST_FAILED) -> list[tuple[str, int]]:
+    """The checks (by test name) failed by the most students, ties by name."""
+    counts: collections.Counter[str] = collections.Counter()
+    for row in rows:
+        tests = json.loads(row.report_json).get("tests", [])
+        counts.update({test["name"] for test in tests if test["status"] == "failed"})
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]
+
+
+def summary_markdown(assignment: str, rows: list[Outcome]) -> str:
+    """The class at a glance: statuses, percent statistics and histogram over the graded
+    students, and the checks failed most often."""
+    graded = [row for row in rows if row.status == GRADED]
+    percents = [row.percent for row in graded]
+    statuses = collections.Counter(row.status for row in rows)
+    lines = [f"# Class summary: {assignment}", ""]
+    lines.append(
+        f"- students: {len(rows)} ("
+        + ", ".join(f"{status} {count}" for status, count in sorted(statuses.items()))
+        + ")"
+    )
+    if percents:
+        lines.append(
+            f"- percent (graded only): mean {statistics.mean(percents):.2f}, "
+            f"median {statistics.median(percents):.2f}, min {min(percents):.2f}, "
+            f"max {max(percents):.2f}"
+        )
+    lines += ["", "## Score distribution (percent)", "", "```", *histogram(percents), "```", ""]
+    lines += ["## Checks failed most often", "", "| check | students |", "|---|---:|"]
+    for name, count in most_failed(graded):
+        escaped = name.replace("|", "\\|")
+        lines.append(f"| {escaped} | {count} |")
+    errors = [row for row in rows if row.status != GRADED]
+    if errors:
+        lines += ["", "## Not graded", ""]
+        lines += [f"- {row.student} ({row.status}): {row.message}" for row in errors]
+    return "\n".join(lines) + "\n"
+
+
+# --- the entry point ---
+
+
+def run_batch(
+    assignment: str,
+    submissions: Path,
+    out: Path,
+    workers: int | None,
+    options: GradeOptions,
+    *,
+    console: Console | None = None,
+) -> BatchResult:
+    """Grade every entry of `submissions` not yet in `out`'s gradebook, then regenerate
+    grades.csv and summary.md and print the summary (on `console`, default stdout).
+
+    Raises UnknownAssignment, and SubmissionError when `submissions` is not a folder.
+    """
+    maxima = function_maxima(assignment, options.public_only)
+    if not Path(submissions).is_dir():
+        raise SubmissionError(f"{submissions}: not a folder of submissions")
+    out, reports = Path(out), Path(out) / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    remove_temporaries(out)
+    remove_temporaries(reports)
+    entries = discover(Path(submissions), exclude=out)
+    max_score = sum(maxima.values())
+
+    def task(entry: Entry) -> GradeTask:
+        return GradeTask(
+            assignment, entry.student, entry.paths[0], entry.sha256, options, max_score
+        )
+
+    with contextlib.closing(Gradebook(out / "gradebook.sqlite", assignment, options)) as book:
+        finished = book.finished()
+        todo = [entry for entry in entries if (entry.student, entry.sha256) not in finished]
+        record = Recorder(reports, book, {entry.student: entry.sha256 for entry in entries})
+        for entry in todo:
+            if entry.problem:
+                record(failure(task(entry), ERROR, entry.problem))
+        tasks = [task(entry) for entry in todo if not entry.problem]
+        grade_with_progress(tasks, workers or os.cpu_count() or 1, record)
+        rows = book.load(record.keys)
+    write_atomic(out / "grades.csv", grades_csv(rows, maxima))
+    summary = summary_markdown(assignment, rows)
+    write_atomic(out / "summary.md", summary)
+    (console or Console()).print(Markdown(summary))
+    done = set(record.graded)
+    skipped = tuple(entry.student for entry in entries if entry.student not in done)
+    return BatchResult(out, tuple(sorted(done)), skipped, tuple(rows))

@@ -1,0 +1,180 @@
+"""What an instructor hands out and hands in: the student starter bundle, the Gradescope
+autograder zip, and the self-check that an assignment is fit to grade with."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from grader.assignments import load_assignment
+from grader.checks import CHECKS
+from grader.grading import GradeOptions, grade
+from grader.notebooks import starter_notebook
+from grader.report.json_report import to_results
+from grader.starter import PROJECT_ROOT, STARTER_MODULES, reference_submission, starter_submission
+
+BUNDLED = ("grader", "reference", "pyproject.toml", "README.md")
+STUDENT_README = """\
+# {title}
+
+Implement the functions in {files} (or in `{assignment}.ipynb`, the same stubs as a
+notebook: hand in one or the other). Each function's docstring says what it must compute;
+its body raises `NotImplementedError` until you write it.
+
+Check your work before you hand it in, in this folder (the first command checks the .py
+files, the second the notebook):
+
+    grader check {assignment} .
+    grader check {assignment} {assignment}.ipynb
+
+`grader check` runs the public checks listed in `public_checks.json` ({public} of {total}
+points); the hidden checks run when your work is graded. Every failed check says what was
+checked, on which input, and what was expected against what your code returned.
+"""
+RUN_AUTOGRADER = """\
+#!/usr/bin/env bash
+# Gradescope entry point: grade /autograder/submission into results/results.json.
+set -uo pipefail
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+PYTHON="${{AUTOGRADER_PYTHON:-python3}}"
+export PYTHONPATH="$ROOT/source${{PYTHONPATH:+:$PYTHONPATH}}"
+mkdir -p "$ROOT/results"
+"$PYTHON" -m grader grade {assignment} "$ROOT/submission" --format json \\
+    --out "$ROOT/results/results.json"
+status=$?
+if [ "$status" -eq 2 ]; then
+    # An unreadable submission: tell the student instead of leaving Gradescope empty.
+    "$PYTHON" - "$ROOT/results/results.json" <<'PY'
+import json, sys
+message = "The submission could not be read: hand in the .py files, a .zip or a .ipynb."
+json.dump({{"score": 0, "output": message, "tests": []}}, open(sys.argv[1], "w"))
+PY
+fi
+exit 0
+"""
+SETUP_SH = """\
+#!/usr/bin/env bash
+# Gradescope image set-up: Python, bubblewrap for the sandbox, the CPU build of torch and
+# the grader's dependencies (the grader itself is run from /autograder/source).
+set -euo pipefail
+apt-get update -qq
+apt-get install -y -qq python3 python3-pip python3-venv bubblewrap
+pip3 install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+pip3 install -q /autograder/source
+"""
+
+
+class ReleaseError(Exception):
+    """The release or bundle cannot be written (a usage error)."""
+
+
+def public_checks(assignment: str) -> list[dict]:
+    """The visible checks, as a student may see them before grading."""
+    listed = []
+    for spec in load_assignment(assignment):
+        for function in spec.functions:
+            for check in function.checks:
+                if check.visibility == "visible":
+                    description = CHECKS[check.kind].describe(check, function)
+                    listed.append(
+                        {"function": function.name, "check": description, "points": check.points}
+                    )
+    return listed
+
+
+def _empty_target(directory: Path) -> None:
+    if directory.exists() and any(directory.iterdir()):
+        raise ReleaseError(f"{directory} exists and is not empty")
+    directory.mkdir(parents=True, exist_ok=True)
+
+
+def release(assignment: str, out: Path) -> list[Path]:
+    """Write the student starter bundle for `assignment` into the empty folder `out`."""
+    (spec,) = load_assignment(assignment)
+    _empty_target(out)
+    starter_submission(assignment, out)
+    nbformat.write(starter_notebook(assignment), out / f"{assignment}.ipynb")
+    checks = public_checks(assignment)
+    (out / "public_checks.json").write_text(json.dumps(checks, indent=2) + "\n")
+    total = sum(function.points for function in spec.functions)
+    files = ", ".join(f"`{module}.py`" for module in STARTER_MODULES[assignment])
+    readme = STUDENT_README.format(
+        title=spec.title,
+        files=files,
+        assignment=assignment,
+        public=f"{sum(check['points'] for check in checks):g}",
+        total=f"{total:g}",
+    )
+    (out / "README.md").write_text(readme)
+    return sorted(out.iterdir())
+
+
+def bundle(assignment: str, out: Path) -> Path:
+    """A Gradescope autograder zip: setup.sh, run_autograder and the grader's source."""
+    load_assignment(assignment)
+    if out.suffix != ".zip":
+        raise ReleaseError(f"{out}: the autograder bundle must be a .zip file")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (
+            ("setup.sh", SETUP_SH),
+            ("run_autograder", RUN_AUTOGRADER.format(assignment=assignment)),
+        ):
+            info = zipfile.ZipInfo(name)
+            info.external_attr = 0o755 << 16
+            archive.writestr(info, text)
+        for name in BUNDLED:
+            path = PROJECT_ROOT / name
+            files = [path] if path.is_file() else sorted(path.rglob("*"))
+            for file in files:
+                if file.is_file() and "__pycache__" not in file.parts:
+                    archive.write(file, Path("source") / file.relative_to(PROJECT_ROOT))
+    return out
+
+
+@dataclass(frozen=True)
+class Validation:
+    assignment: str
+    reference: str  # "20/20"
+    stubs: str
+    repeatable: bool
+    problems: tuple[str, ...]
+
+
+def _stable(report: object) -> dict:
+    """The JSON report without what is measured (time), which no rerun can reproduce."""
+    data = to_results(report)
+    data.pop("execution_time")
+    data["extra_data"].pop("duration_by_check")
+    return data
+
+
+def validate(assignment: str, options: GradeOptions) -> Validation:
+    """The reference scores full marks, the released stubs zero, and two gradings of the
+    reference give the same report."""
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="grader-validate-") as scratch:
+        reference = reference_submission(Path(scratch) / "reference")
+        first, second = (grade(assignment, reference, options) for _ in range(2))
+        stubs = grade(assignment, starter_submission(assignment, Path(scratch) / "stubs"), options)
+    if first.score != first.max_score:
+        failed = [r.name for r in first.results if not r.passed]
+        problems.append(f"the reference loses points on: {'; '.join(failed)}")
+    if stubs.score != 0:
+        passed = [r.name for r in stubs.results if r.score > 0]
+        problems.append(f"the stubs earn points on: {'; '.join(passed)}")
+    repeatable = _stable(first) == _stable(second)
+    if not repeatable:
+        problems.append("two gradings of the reference with the same seed gave different reports")
+    return Validation(
+        assignment,
+        f"{first.score:g}/{first.max_score:g}",
+        f"{stubs.score:g}/{stubs.max_score:g}",
+        repeatable,
+        tuple(problems),
+    )

@@ -1,0 +1,121 @@
+"""The report as one self-contained HTML page: what a TA opens from a CI artifact or an
+e-mail, so it carries its style inline and its plots as data: PNG, and loads nothing.
+
+Feedback quotes what student code printed; every string from the report is escaped, so a
+submission that prints markup only ever shows up as text.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from grader.report.json_report import summary
+from grader.report.junit import printable
+from grader.report.model import FunctionTotal, Report
+from grader.report.plots import plot_data_uri
+
+# Feedback longer than this is folded into a <details> so the page stays scannable.
+FOLD_LINES = 40
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.6em; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: bold; padding: 0.2em 0; white-space: nowrap; }
+pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; white-space: pre-wrap; }
+.ok { color: #17692e; } .partial { color: #8a5a00; } .fail { color: #b00020; }
+.summary { font-weight: bold; } .meta { color: #555; }
+"""
+
+
+def _text(value: object) -> str:
+    return escape(printable(value))
+
+
+def _status(total: FunctionTotal) -> str:
+    if total.score >= total.max_score:
+        return '<td class="ok">ok</td>'
+    if total.score == 0:
+        return '<td class="fail">FAIL</td>'
+    return f'<td class="partial">partial ({total.checks_failed} failed)</td>'
+
+
+def _functions_table(report: Report) -> list[str]:
+    lines = [
+        '<table class="functions">',
+        "<thead><tr><th>function</th><th>points</th><th>status</th></tr></thead>",
+        "<tbody>",
+    ]
+    for total in report.functions():
+        lines.append(
+            f"<tr><td><code>{_text(total.function)}</code></td>"
+            f'<td class="num">{total.score:g}/{total.max_score:g}</td>{_status(total)}</tr>'
+        )
+    lines += [
+        "</tbody>",
+        f'<tfoot><tr><th>total</th><td class="num">{report.score:g}/{report.max_score:g}</td>'
+        f"<td>{report.percent:.1f}%</td></tr></tfoot>",
+        "</table>",
+    ]
+    return lines
+
+
+def _feedback(text: str) -> str:
+    if not text:
+        return '<p class="meta">(no feedback)</p>'
+    block = f"<pre>{_text(text)}</pre>"
+    lines = text.count("\n") + 1
+    if lines <= FOLD_LINES:
+        return block
+    return f"<details><summary>{lines} lines of feedback</summary>{block}</details>"
+
+
+def _data_table(table: dict) -> list[str]:
+    header = "".join(f"<th>{_text(column)}</th>" for column in table["columns"])
+    lines = ['<table class="data">', f"<caption>{_text(table['title'])}</caption>"]
+    lines.append(f"<tr>{header}</tr>")
+    for row in table["rows"]:
+        cells = "".join(f'<td class="num">{_text(cell)}</td>' for cell in row)
+        lines.append(f"<tr>{cells}</tr>")
+    lines.append("</table>")
+    return lines
+
+
+def render_html(report: Report) -> str:
+    """The report as a standalone HTML page (UTF-8, no scripts, no external resources)."""
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        '<head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_text(report.title)}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_text(report.title)}</h1>",
+        f'<p class="summary">{_text(summary(report))}</p>',
+        *_functions_table(report),
+        f'<p class="meta">Isolation: {_text(report.isolation)}</p>',
+    ]
+    if report.notes:
+        lines += ["<ul>", *(f"<li>{_text(note)}</li>" for note in report.notes), "</ul>"]
+    failed = [result for result in report.results if not result.passed]
+    if failed:
+        lines.append("<h2>What failed</h2>")
+    for result in failed:
+        lines += [
+            f'<h3 class="fail">{_text(result.name)} ({result.score:g}/{result.max_score:g})</h3>',
+            _feedback(result.feedback),
+        ]
+    attached = [result for result in report.results if {"table", "plot"} & result.data.keys()]
+    if attached:
+        lines.append("<h2>Tables and plots</h2>")
+    for result in attached:
+        lines.append(f"<h3>{_text(result.name)}</h3>")
+        if table := result.data.get("table"):
+            lines += _data_table(table)
+        if plot := result.data.get("plot"):
+            lines.append(f'<img src="{plot_data_uri(plot)}" alt="{_text(plot["title"])}">')
+    lines += ["</body>", "</html>"]
+    return "\n".join(lines) + "\n"

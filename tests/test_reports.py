@@ -1,0 +1,304 @@
+"""The JUnit and HTML reports, from hand-built reports (no grading): well-formed for the
+tools that read them whatever student code printed, deterministic, and, for HTML, a page
+a real browser renders without loading anything or logging a console message."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import signal
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from grader.report.html import render_html
+from grader.report.junit import render_junit
+from grader.report.markdown import render_markdown
+from grader.report.model import CheckResult, Report
+from grader.report.render import RENDERERS
+
+HOSTILE = "you printed: <script>alert(1)</script> & more\x00 then \x1b[31mred\x1b[0m\nsecond line"
+# What XML 1.0 forbids (and HTML calls a parse error): C0 controls but tab, LF and CR.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+IMG_PREFIX = '<img src="data:image/png;base64,'
+
+
+def check(function: str, description: str, score: float, max_score: float, **extra) -> CheckResult:
+    return CheckResult(
+        function=function,
+        description=description,
+        kind=extra.pop("kind", "matches_reference"),
+        score=score,
+        max_score=max_score,
+        passed=extra.pop("passed", score >= max_score),
+        feedback=extra.pop("feedback", ""),
+        visibility=extra.pop("visibility", "visible"),
+        duration=extra.pop("duration", 0.25),
+        data=extra.pop("data", {}),
+    )
+
+
+ACTIVATIONS = {
+    "table": {
+        "title": "he_normal + relu: activation std per layer",
+        "columns": ["layer", "your std", "reference band"],
+        "rows": [[1, "0.82", "0.8 – 0.84"], [2, "0.81", "0.79 – 0.85"], [3, "0.8", "0.78 – 0.86"]],
+    },
+    "plot": {
+        "title": "he_normal + relu: activation std per layer",
+        "x": [1, 2, 3],
+        "series": {"yours": [0.82, 0.81, 0.8], "reference mean": [0.82, 0.82, 0.82]},
+        "band": [[0.8, 0.79, 0.78], [0.84, 0.85, 0.86]],
+    },
+}
+LOSS_CURVE = {
+    "plot": {
+        "title": "training loss with your adam",
+        "x": [1, 2, 3, 4],
+        "series": {"yours": [2.3, 1.1, 0.2, None], "reference": [2.3, 0.9, 0.1, 0.005]},
+        "log_y": True,
+    },
+}
+SANITY = {
+    "table": {"title": "loss by regularization", "columns": ["reg", "loss"], "rows": [[0, 2.3]]}
+}
+PLOTS = 2
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    results = (
+        check("relu_forward", "returns well-formed values", 1, 1),
+        check("relu_forward", "matches the reference", 2, 2, visibility="hidden"),
+        check("softmax_loss", "matches the reference", 0, 3, feedback=HOSTILE, duration=1.5),
+        check("softmax_loss", "gradients match", 1, 2, kind="gradient", feedback="half right"),
+        check("he_normal", "activation statistics", 2, 2, kind="experiment", data=ACTIVATIONS),
+        check("network", "overfits 20 images", 0, 4, kind="overfit", feedback="", data=LOSS_CURVE),
+        check("network", "loss rises with regularization", 1, 1, data=SANITY),
+    )
+    return Report(
+        assignment="layers",
+        title="Layers & <friends>",
+        results=results,
+        seed=7,
+        submission_sha256="0" * 64,
+        isolation="bubblewrap: no network",
+        device="cpu",
+        grader_version="0.1.0",
+        execution_time=12.5,
+    )
+
+
+def test_both_formats_are_registered() -> None:
+    assert RENDERERS["junit"] is render_junit
+    assert RENDERERS["html"] is render_html
+
+
+# --- JUnit ----------------------------------------------------------------------------
+
+
+def test_junit_suites_count_tests_and_failures(report: Report) -> None:
+    root = ET.fromstring(render_junit(report))
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("time")) == ("7", "3", "12.500")
+    counts = {
+        suite.get("name"): (suite.get("tests"), suite.get("failures"), suite.get("skipped"))
+        for suite in root.iter("testsuite")
+    }
+    assert counts == {
+        "relu_forward": ("2", "0", "0"),
+        "softmax_loss": ("2", "2", "0"),
+        "he_normal": ("1", "0", "0"),
+        "network": ("2", "1", "0"),
+    }
+    for suite in root.iter("testsuite"):
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+        assert int(suite.get("failures")) == len(suite.findall("testcase/failure"))
+
+
+def test_junit_cases_carry_names_scores_and_feedback(report: Report) -> None:
+    root = ET.fromstring(render_junit(report))
+    suite = root.find("testsuite[@name='softmax_loss']")
+    properties = {p.get("name"): p.get("value") for p in suite.findall("properties/property")}
+    assert (properties["score"], properties["max_score"]) == ("1", "5")
+    case = suite.find("testcase")
+    assert case.get("name") == "softmax_loss: matches the reference"
+    assert (case.get("classname"), case.get("time")) == ("layers.softmax_loss", "1.500")
+    properties = {p.get("name"): p.get("value") for p in case.findall("properties/property")}
+    assert properties == {
+        "score": "0",
+        "max_score": "3",
+        "visibility": "visible",
+        "kind": "matches_reference",
+    }
+    failure = case.find("failure")
+    assert failure.get("type") == "matches_reference"
+    assert failure.get("message").startswith("you printed: <script>alert(1)</script> & more")
+    assert "<script>alert(1)</script> & more\\x00 then \\x1b[31mred" in failure.text
+    assert failure.text.endswith("second line")
+    hidden = root.find("testsuite[@name='relu_forward']/testcase[2]/properties")
+    assert hidden.find("property[@name='visibility']").get("value") == "hidden"
+
+
+def test_junit_is_deterministic_and_free_of_forbidden_characters(report: Report) -> None:
+    rendered = render_junit(report)
+    assert rendered == render_junit(report)
+    assert not CONTROL.search(rendered)
+
+
+def test_junit_survives_surrogates_and_noncharacters(report: Report) -> None:
+    """Output decoded with surrogateescape keeps lone surrogates; the file must still be
+    UTF-8 and XML."""
+    odd = check("f", "odd output", 0, 1, feedback="bytes \udcff and \uffff end")
+    rendered = render_junit(replace(report, results=(odd,)))
+    root = ET.fromstring(rendered.encode("utf-8"))
+    assert root.find(".//failure").text == "bytes \\xdcff and \\xffff end"
+
+
+# --- HTML -----------------------------------------------------------------------------
+
+
+def test_html_escapes_student_output(report: Report) -> None:
+    page = render_html(report)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more\\x00 then \\x1b[31mred" in page
+    assert "<script" not in page.lower()
+    assert "<title>Layers &amp; &lt;friends&gt;</title>" in page
+    assert not CONTROL.search(page)
+
+
+def test_html_embeds_every_plot_and_loads_nothing(report: Report) -> None:
+    page = render_html(report)
+    assert page.count(IMG_PREFIX) == PLOTS
+    for chunk in page.split(IMG_PREFIX)[1:]:
+        assert base64.b64decode(chunk[: chunk.index('"')]).startswith(PNG_SIGNATURE)
+    assert "http://" not in page and "https://" not in page
+    assert page == render_html(report)
+
+
+def test_html_tables_and_failures(report: Report) -> None:
+    page = render_html(report)
+    assert page.count('<table class="data">') == 2  # activation table and sanity table
+    assert '<td class="num">0.8 – 0.84</td>' in page
+    assert '<h3 class="fail">network: overfits 20 images (0/4)</h3>' in page
+    assert "<td><code>softmax_loss</code></td>" in page
+
+
+def test_markdown_still_embeds_plots(report: Report) -> None:
+    assert render_markdown(report).count("](data:image/png;base64,") == PLOTS
+
+
+# --- in a real browser ----------------------------------------------------------------
+
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",  # root in a container: Chromium's own sandbox cannot start
+    "--disable-gpu",
+    "--disable-dev-shm-usage",  # containers have a small /dev/shm
+    "--enable-logging=stderr",  # page console messages go to stderr ...
+    "--v=0",  # ... as `INFO:CONSOLE:<line>] "<message>", source: <url> (<line>)`
+]
+BROWSER_TIMEOUT = 60
+# Chromium logs every console message (log, warn, error, uncaught exception) at INFO, so
+# the level cannot be told apart: the report page has no script, so it must log nothing.
+CONSOLE = re.compile(r':CONSOLE[:(]\d*\)?\] "(?P<message>.*)", source: ')
+
+
+@pytest.fixture(scope="module")
+def chromium_binary() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.skip("no chromium or chromium-browser in PATH (apt-get install chromium)")
+    return found
+
+
+def browse(binary: str, page: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Open the page once in headless Chromium, with a profile of its own; a page that
+    blocks (an alert() dialog waits forever) fails the test instead of hanging it."""
+    profile = page.parent / f"profile-{page.stem}"
+    command = [binary, *FLAGS, f"--user-data-dir={profile}", *options, page.as_uri()]
+    pipe = subprocess.PIPE
+    with subprocess.Popen(
+        command, stdout=pipe, stderr=pipe, text=True, start_new_session=True
+    ) as browser:
+        try:
+            stdout, stderr = browser.communicate(timeout=BROWSER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(browser.pid, signal.SIGKILL)
+            browser.communicate()
+            pytest.fail(f"Chromium still busy with {page.name} after {BROWSER_TIMEOUT} s")
+    assert browser.returncode == 0, stderr
+    return subprocess.CompletedProcess(command, browser.returncode, stdout, stderr)
+
+
+def console_messages(stderr: str) -> list[str]:
+    return [match["message"] for match in CONSOLE.finditer(stderr)]
+
+
+@pytest.fixture(scope="module")
+def html_page(report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    page = tmp_path_factory.mktemp("html") / "report.html"
+    page.write_text(render_html(report), encoding="utf-8")
+    return page
+
+
+@pytest.fixture(scope="module")
+def dumped(chromium_binary: str, html_page: Path) -> subprocess.CompletedProcess[str]:
+    return browse(chromium_binary, html_page, "--dump-dom")
+
+
+def test_browser_renders_the_function_table(dumped: subprocess.CompletedProcess[str]) -> None:
+    start = dumped.stdout.index('<table class="functions">')
+    table = dumped.stdout[start : dumped.stdout.index("</table>", start)]
+    for function in ("relu_forward", "softmax_loss", "he_normal", "network"):
+        assert f"<code>{function}</code>" in table
+    assert "partial (2 failed)" in table
+    assert "<script" not in dumped.stdout
+
+
+def test_browser_logs_no_console_message(dumped: subprocess.CompletedProcess[str]) -> None:
+    assert console_messages(dumped.stderr) == []
+
+
+def test_console_detection_catches_errors(chromium_binary: str, tmp_path: Path) -> None:
+    """The check above would pass vacuously if the flags stopped printing console messages."""
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        "<!DOCTYPE html><p>probe</p><script>console.error('x'); undefinedFunction();</script>"
+    )
+    messages = console_messages(browse(chromium_binary, probe, "--dump-dom").stderr)
+    assert messages[0] == "x"
+    assert "Uncaught ReferenceError: undefinedFunction is not defined" in messages
+
+
+def test_browser_decodes_every_plot(chromium_binary: str, html_page: Path) -> None:
+    """A copy of the page with a script that reports each image the browser failed to
+    decode (the page itself has no script)."""
+    checker = (
+        "<script>addEventListener('load', () => { for (const img of document.images) "
+        "if (!img.naturalWidth) console.error('broken image: ' + img.alt); "
+        "console.log('images: ' + document.images.length); });</script>"
+    )
+    probe = html_page.with_name("decode.html")
+    probe.write_text(html_page.read_text().replace("</body>", checker + "</body>"))
+    messages = console_messages(browse(chromium_binary, probe, "--dump-dom").stderr)
+    assert messages == [f"images: {PLOTS}"]
+
+
+def test_browser_screenshot(chromium_binary: str, html_page: Path, tmp_path: Path) -> None:
+    from matplotlib import pyplot as plt
+
+    shot = tmp_path / "report.png"
+    browse(chromium_binary, html_page, f"--screenshot={shot}", "--window-size=1280,2000")
+    assert shot.read_bytes().startswith(PNG_SIGNATURE)
+    pixels = plt.imread(shot)
+    assert pixels.shape[:2] == (2000, 1280)
+    assert pixels.std() > 0.01  # something was drawn, not a blank page
+    if target := os.environ.get("GRADER_SCREENSHOT_DIR"):
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(target) / "report.png")
