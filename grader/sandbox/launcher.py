@@ -67,6 +67,9 @@ def worker_environment(home: str, token: str) -> dict[str, str]:
         # same way in every worker whatever it ran before (timings otherwise depend on it).
         "MALLOC_MMAP_THRESHOLD_": str(2**30),
         "MALLOC_TRIM_THRESHOLD_": str(2**31),
+        # Large torch tensors on transparent huge pages in every worker alike: otherwise
+        # whether a process happens to get them makes memory-bound steps ±30% apart.
+        "THP_MEM_ALLOC_ENABLE": "1",
     }
 
 
