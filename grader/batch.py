@@ -6,7 +6,7 @@ every entry whose (student, submission hash, grader version, assignment, seed, o
 already has a final row, so a run killed at any moment is finished by starting it again;
 `grades.csv` and `summary.md` are regenerated from the gradebook at the end of each run.
 
-Run: python -m grader.batch ASSIGNMENT SUBMISSIONS_DIR --out DIR [--workers N] [--seed N]
+Run: grader batch ASSIGNMENT SUBMISSIONS_DIR --out DIR [--workers N] [--seed N]
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from grader import __version__
 from grader.assignments import load_assignment
 from grader.grading import GradeOptions, grade, selected_checks
-from grader.report.json_report import render_json
+from grader.report.json_report import failure_results, render_json
 from grader.report.text import render_text
 from grader.submission import SKIPPED_PARTS, SubmissionError, load_submission
 
@@ -242,14 +242,9 @@ def function_maxima(assignment: str, public_only: bool) -> dict[str, float]:
 
 def failure(task: GradeTask, status: str, message: str) -> Outcome:
     """A zero-score row, with a Gradescope-shaped JSON report that says why."""
-    results = {
-        "score": 0.0,
-        "output": message,
-        "output_format": "text",
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": [],
-        "extra_data": {
+    results = failure_results(
+        message,
+        {
             "assignment": task.assignment,
             "max_score": task.max_score,
             "grader_version": __version__,
@@ -257,7 +252,7 @@ def failure(task: GradeTask, status: str, message: str) -> Outcome:
             "seed": task.options.seed,
             "status": status,
         },
-    }
+    )
     text = f"{task.student}: {status}, not graded\n{message}\n"
     report = json.dumps(results, indent=2) + "\n"
     return Outcome(

@@ -6,6 +6,7 @@ error. A misbehaving submission is never an error of the grader.
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -22,6 +23,7 @@ from grader.checks import CHECKS
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.grading import GradeOptions, grade
 from grader.release import ReleaseError, bundle, release, validate
+from grader.report.json_report import failure_results
 from grader.report.model import Report
 from grader.report.render import RENDERERS
 from grader.report.text import write_text
@@ -69,23 +71,38 @@ def resolve_device(device: Device) -> str:
     return device.value
 
 
+def file_formats(formats: list[Format]) -> list[Format]:
+    return [fmt for fmt in dict.fromkeys(formats) if fmt is not Format.text]
+
+
+def write_rendered(rendered: str, fmt: Format, formats: list[Format], out: str | None) -> None:
+    """To stdout, to the file --out, or to DIR/report.<format> when several are asked for."""
+    others = file_formats(formats)
+    if out in (None, "-"):
+        sys.stdout.write(rendered)
+        return
+    suffix = "junit.xml" if fmt is Format.junit else fmt.value
+    target = Path(out) / f"report.{suffix}" if len(others) > 1 else Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(rendered, encoding="utf-8")
+
+
 def write_outputs(report: Report, formats: list[Format], out: str | None) -> None:
-    others = [fmt for fmt in dict.fromkeys(formats) if fmt is not Format.text]
+    others = file_formats(formats)
     if Format.text in formats:
         write_text(report, Console(stderr=out == "-" or (not out and bool(others))))
-    if not others:
-        return
     if len(others) > 1 and out in (None, "-"):
         fail("several non-text formats need --out DIR")
     for fmt in others:
-        rendered = RENDERERS[fmt.value](report)
-        if out in (None, "-"):
-            sys.stdout.write(rendered)
-            continue
-        suffix = "junit.xml" if fmt is Format.junit else fmt.value
-        target = Path(out) / f"report.{suffix}" if len(others) > 1 else Path(out)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(rendered, encoding="utf-8")
+        write_rendered(RENDERERS[fmt.value](report), fmt, formats, out)
+
+
+def write_unreadable(message: str, formats: list[Format], out: str | None) -> None:
+    """A JSON report even for a submission that cannot be read (Gradescope and CI scripts
+    then show the student why, with score 0); the exit code stays 2."""
+    if Format.json in formats and out not in (None, "-"):
+        results = failure_results(f"The submission could not be read: {message}", {})
+        write_rendered(json.dumps(results, indent=2) + "\n", Format.json, formats, out)
 
 
 def grade_options(
@@ -110,11 +127,21 @@ def grade_options(
     )
 
 
-def run_grading(assignment: str, submission: Path, **settings: object) -> Report:
+def run_grading(
+    assignment: str,
+    submission: Path,
+    formats: list[Format],
+    out: str | None,
+    **settings: object,
+) -> Report:
     options = grade_options(**settings)
     try:
         return grade(assignment, submission, options)
-    except (UnknownAssignment, SubmissionError, WorkerStartError) as error:
+    except SubmissionError as error:
+        write_unreadable(str(error), formats, out)
+        fail(str(error))
+        raise
+    except (UnknownAssignment, WorkerStartError) as error:
         fail(str(error))
         raise
 
@@ -179,6 +206,8 @@ def grade_command(
     report = run_grading(
         assignment,
         submission,
+        format,
+        out,
         public_only=public_only,
         seed=seed,
         timeout=timeout,
@@ -206,6 +235,8 @@ def check_command(
     report = run_grading(
         assignment,
         submission,
+        [Format.text, *format],
+        out,
         public_only=True,
         seed=seed,
         timeout=timeout,

@@ -27,6 +27,8 @@ class Implementation(Protocol):
         return_args: bool = False,
     ) -> Reply: ...
 
+    def forget(self, values: list) -> None: ...
+
 
 class StudentImplementation:
     """Calls the student's function in the worker, in whichever module defines it."""
@@ -78,6 +80,9 @@ class ReferenceImplementation:
         value = self.function(function)(*args, **kwargs)
         self.seconds += time.perf_counter() - began
         return Reply(value, [args, kwargs] if return_args else None, "")
+
+    def forget(self, values: list) -> None:
+        """Nothing to free: the reference's objects are ordinary garbage-collected ones."""
 
     def call_many(self, function: str, arg_list: list, select: int | None) -> list:
         results = [self.call(function, args).value for args in arg_list]

@@ -58,6 +58,11 @@ class Architecture:
         used = (*self.layers, LOSS) + ((REGULARIZER,) if regularized else ())
         return tuple(dict.fromkeys(used))
 
+    def variant(self) -> str:
+        """ " with batchnorm" / " with dropout": what sets the network apart, for titles."""
+        extras = [layer for layer in ("batchnorm", "dropout") if layer in self.layers]
+        return "".join(f" with {layer}" for layer in extras)
+
     def describe(self) -> str:
         names = [f"dropout(p={self.keep:g})" if layer == "dropout" else layer for layer in self]
         return f"{'–'.join(names)}–softmax (hidden {self.hidden})"
@@ -92,9 +97,7 @@ class Pieces:
 
     def forget(self, values: Iterable[object]) -> None:
         """Free what the student's side kept for a finished step (its caches, in the worker)."""
-        forget = getattr(self.student, "forget", None)
-        if forget is not None:
-            forget(list(values))
+        self.student.forget(list(values))
 
 
 def reference_pieces() -> Pieces:

@@ -18,7 +18,7 @@ from grader.checks.blame import find_suspects
 from grader.checks.compare import GRADIENT_TOLERANCE
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.network import Architecture, Pieces, backward, forward, reference_pieces
-from grader.cifar10 import load_images
+from grader.cifar10 import ImageSet, load_images
 
 SMALL_STD = 1e-3  # "small initial weights": scores near zero, so the loss is ln(classes)
 CHANCE_TOLERANCE = 1e-3  # the reference is within 1e-7 of ln(10) on these weights
@@ -57,11 +57,16 @@ def describe_initial_loss(spec: CheckSpec, function: FunctionSpec) -> str:
     return "with small random weights the loss on 20 CIFAR-10 images is ln(10)"
 
 
-def initial_loss_is_chance(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+def small_network(ctx: CheckContext, spec: CheckSpec) -> tuple[Architecture, ImageSet, dict]:
+    """The check's network, the images, and small random weights for it."""
     net: Architecture = spec.options["net"]
     images = load_images(ctx.cifar_dir)
+    return net, images, small_params(net, images.x.shape[1], ctx.rng)
+
+
+def initial_loss_is_chance(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+    net, images, params = small_network(ctx, spec)
     x, y = images.x, images.y
-    params = small_params(net, x.shape[1], ctx.rng)
     chance = math.log(net.classes)
 
     def loss(pieces: Pieces) -> float:
@@ -95,10 +100,8 @@ def describe_regularization(spec: CheckSpec, function: FunctionSpec) -> str:
 
 
 def loss_rises_with_regularization(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    net: Architecture = spec.options["net"]
-    images = load_images(ctx.cifar_dir)
+    net, images, params = small_network(ctx, spec)
     x, y = images.x, images.y
-    params = small_params(net, x.shape[1], ctx.rng)
     pieces = net.pieces(regularized=True)
 
     def losses(pieces: Pieces) -> list[float]:

@@ -125,10 +125,8 @@ def train(recipe: Recipe, pieces: Pieces, x: np.ndarray, y: np.ndarray, seed: in
 
 def describe(spec: CheckSpec, function: FunctionSpec) -> str:
     recipe: Recipe = spec.options["recipe"]
-    extra = {"batchnorm": " with batchnorm", "dropout": " with dropout"}
-    kinds = "".join(text for layer, text in extra.items() if layer in recipe.net.layers)
     return (
-        f"overfits 20 CIFAR-10 images{kinds} (your {recipe.initializer} and "
+        f"overfits 20 CIFAR-10 images{recipe.net.variant()} (your {recipe.initializer} and "
         f"{recipe.optimizer}, within {recipe.budget} steps)"
     )
 
@@ -150,9 +148,7 @@ def diagnostics(recipe: Recipe, yours: TrainingRun, reference: TrainingRun) -> d
                 "" if ratios is None else f"{ratios[1]:.2e}",
             ]
         )
-    title = f"training loss with your {recipe.optimizer}{' (batchnorm)' * recipe.net.batchnorm}"
-    if recipe.net.keep:
-        title += " (dropout)"
+    title = f"training loss with your {recipe.optimizer}{recipe.net.variant()}"
     longest = max(len(yours.losses), len(reference.losses))
     return {
         "table": {
