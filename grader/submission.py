@@ -16,6 +16,7 @@ import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from grader.notebooks import cell_line, notebook_source
 
@@ -28,23 +29,29 @@ class SubmissionError(Exception):
     """The submission cannot be read at all (a usage error, exit code 2)."""
 
 
+class Origin(NamedTuple):
+    """The notebook a generated module came from, and the module's text (for locating)."""
+
+    notebook: str
+    source: str
+
+
 @dataclass(frozen=True)
 class Submission:
     directory: Path
     sha256: str
     definitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    origins: dict[str, str] = field(default_factory=dict)  # module file -> its notebook
+    origins: dict[str, Origin] = field(default_factory=dict)  # module file -> its notebook
 
     def locate(self, text: str) -> str:
         """Feedback that points at a line of a module made from a notebook points at the
         notebook's cell instead (students never see the generated module)."""
-        for module, notebook in self.origins.items():
-            source = (self.directory / module).read_text(encoding="utf-8")
+        for module, origin in self.origins.items():
 
-            def in_cell(match: re.Match, source: str = source, notebook: str = notebook) -> str:
-                where = cell_line(source, int(match.group(1)))
-                return f"{notebook}, cell {where[0]}, line {where[1]}" if where else match[0]
+            def in_cell(match: re.Match, origin: Origin = origin) -> str:
+                where = cell_line(origin.source, int(match.group(1)))
+                return f"{origin.notebook}, cell {where[0]}, line {where[1]}" if where else match[0]
 
             text = re.sub(rf"\b{re.escape(module)}, line (\d+)", in_cell, text)
         return text
@@ -122,7 +129,9 @@ def _top_level_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def _convert_notebooks(directory: Path, handed_in: Path) -> tuple[dict[str, str], tuple[str, ...]]:
+def _convert_notebooks(
+    directory: Path, handed_in: Path
+) -> tuple[dict[str, Origin], tuple[str, ...]]:
     """Write each top-level notebook's code beside it as a module; returns which module
     came from which notebook, and notes on renamed ones. Errors name the notebook as part
     of `handed_in`, not as the private copy."""
@@ -137,8 +146,9 @@ def _convert_notebooks(directory: Path, handed_in: Path) -> tuple[dict[str, str]
                 f"was handed in too; a function both define is taken from {notebook.stem}.py"
             )
         shown_as = handed_in if handed_in.suffix == ".ipynb" else handed_in / notebook.name
-        module.write_text(notebook_source(notebook, shown_as), encoding="utf-8")
-        origins[module.name] = notebook.name
+        source = notebook_source(notebook, shown_as)
+        module.write_text(source, encoding="utf-8")
+        origins[module.name] = Origin(notebook.name, source)
     return origins, tuple(notes)
 
 
@@ -151,7 +161,7 @@ def _syntax_note(name: str, source: str, error: SyntaxError | ValueError, notebo
 
 
 def _definitions(
-    directory: Path, origins: dict[str, str]
+    directory: Path, origins: dict[str, Origin]
 ) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     notes = []
@@ -160,7 +170,9 @@ def _definitions(
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError) as error:  # ValueError: a null byte, before 3.11
-            notes.append(_syntax_note(path.name, source, error, origins.get(path.name, "")))
+            origin = origins.get(path.name)
+            notebook = origin.notebook if origin else ""
+            notes.append(_syntax_note(path.name, source, error, notebook))
             continue
         for name in _top_level_names(tree):
             found.setdefault(name, []).append(path.stem)

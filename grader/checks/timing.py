@@ -68,18 +68,23 @@ def settled(yours: list[float], theirs: list[float]) -> bool:
 def runs_as_fast_as_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     workload = spec.options["workload"]
     seed = int(ctx.rng.integers(2**31))
-    args = {**workload["args"], "dtype": "float32", "device": ctx.device, "seed": seed}
+    request = {
+        **workload["args"],
+        "module": ctx.function.module,
+        "dtype": "float32",
+        "device": ctx.device,
+        "seed": seed,
+    }
     student, reference = ctx.student.worker, ctx.reference_worker
     clock = "cpu" if ctx.device == "cpu" else "wall"
     try:
-        mine = student.drive(
-            workload["procedure"], {"module": ctx.function.module, **args}, keep=True
-        )
+        mine = student.drive(workload["procedure"], request, keep=True)
         for _ in range(WARMUP):
             timed_call(student, mine, 1, clock)
     except STUDENT_FAILURES as error:
         return Outcome(False, explain_failure(error))
-    theirs_handle = reference.drive(workload["procedure"], {"module": "gpu", **args}, keep=True)
+    # The reference worker holds the reference under the student module's name.
+    theirs_handle = reference.drive(workload["procedure"], request, keep=True)
     for _ in range(WARMUP):
         single = timed_call(reference, theirs_handle, 1, clock)
     repeats = max(1, math.ceil(ROUND_SECONDS / max(single, 1e-6)))

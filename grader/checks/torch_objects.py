@@ -35,7 +35,8 @@ def student(ctx: CheckContext, procedure: str, **args: object) -> object:
 
 
 def oracle(ctx: CheckContext, module: str, procedure: str, **args: object) -> object:
-    """The hidden reference ("gpu") or PyTorch itself ("torch"), in the reference worker."""
+    """The hidden reference (which the reference worker holds under the student module's
+    name) or PyTorch itself ("torch"), in the reference worker."""
     request = {"module": module, "name": ctx.function.name, **args}
     return ctx.reference_worker.drive(procedure, request)
 
@@ -105,7 +106,8 @@ def torch_trajectory_matches(ctx: CheckContext, spec: CheckSpec) -> Outcome:
                     got = student(ctx, "optimizer_trajectory", **args)
                 except STUDENT_FAILURES as error:
                     return Outcome(False, explain_failure(error))
-                for source, label in (("gpu", "the reference"), ("torch", "torch.optim")):
+                oracles = ((ctx.function.module, "the reference"), ("torch", "torch.optim"))
+                for source, label in oracles:
                     expected = oracle(ctx, source, "optimizer_trajectory", **args)
                     if problem := first_divergence(got, expected, TOLERANCE[dtype]):
                         setup = (
