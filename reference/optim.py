@@ -36,6 +36,25 @@ new array.
 import numpy as np
 
 
+# BEGIN SOLUTION
+def _prepared(w, dw, config, **defaults):
+    """w and dw as float64 arrays, and the config (a new one for None) with every missing
+    hyperparameter set to its default."""
+    config = {} if config is None else config
+    for key, value in defaults.items():
+        config.setdefault(key, value)
+    return np.asarray(w, dtype=np.float64), np.asarray(dw, dtype=np.float64), config
+
+
+def _state(config, key, like):
+    """The state config[key] as a float64 array, or zeros shaped like `like` at first."""
+    value = config.get(key)
+    return np.zeros_like(like) if value is None else np.asarray(value, dtype=np.float64)
+
+
+# END SOLUTION
+
+
 def sgd(w, dw, config=None):
     """Vanilla stochastic gradient descent.
 
@@ -45,13 +64,8 @@ def sgd(w, dw, config=None):
     - learning_rate: Scalar learning rate (default 1e-2).
     """
     # BEGIN SOLUTION
-    if config is None:
-        config = {}
-    config.setdefault("learning_rate", 1e-2)
-    w = np.asarray(w, dtype=np.float64)
-    dw = np.asarray(dw, dtype=np.float64)
-    next_w = w - config["learning_rate"] * dw
-    return next_w, config
+    w, dw, config = _prepared(w, dw, config, learning_rate=1e-2)
+    return w - config["learning_rate"] * dw, config
     # END SOLUTION
 
 
@@ -69,19 +83,10 @@ def sgd_momentum(w, dw, config=None):
       zeros). Store the updated v back as config['velocity'].
     """
     # BEGIN SOLUTION
-    if config is None:
-        config = {}
-    config.setdefault("learning_rate", 1e-2)
-    config.setdefault("momentum", 0.9)
-    w = np.asarray(w, dtype=np.float64)
-    dw = np.asarray(dw, dtype=np.float64)
-    v = config.get("velocity")
-    if v is None:
-        v = np.zeros_like(w)
-    v = config["momentum"] * np.asarray(v, dtype=np.float64) - config["learning_rate"] * dw
-    next_w = w + v
+    w, dw, config = _prepared(w, dw, config, learning_rate=1e-2, momentum=0.9)
+    v = config["momentum"] * _state(config, "velocity", w) - config["learning_rate"] * dw
     config["velocity"] = v
-    return next_w, config
+    return w + v, config
     # END SOLUTION
 
 
@@ -101,16 +106,8 @@ def nesterov_momentum(w, dw, config=None):
       zeros). Store the updated v back as config['velocity'].
     """
     # BEGIN SOLUTION
-    if config is None:
-        config = {}
-    config.setdefault("learning_rate", 1e-2)
-    config.setdefault("momentum", 0.9)
-    w = np.asarray(w, dtype=np.float64)
-    dw = np.asarray(dw, dtype=np.float64)
-    v_prev = config.get("velocity")
-    if v_prev is None:
-        v_prev = np.zeros_like(w)
-    v_prev = np.asarray(v_prev, dtype=np.float64)
+    w, dw, config = _prepared(w, dw, config, learning_rate=1e-2, momentum=0.9)
+    v_prev = _state(config, "velocity", w)
     momentum = config["momentum"]
     v = momentum * v_prev - config["learning_rate"] * dw
     next_w = w - momentum * v_prev + (1 + momentum) * v
@@ -132,16 +129,8 @@ def adagrad(w, dw, config=None):
       updated value back as config['cache'].
     """
     # BEGIN SOLUTION
-    if config is None:
-        config = {}
-    config.setdefault("learning_rate", 1e-2)
-    config.setdefault("epsilon", 1e-7)
-    w = np.asarray(w, dtype=np.float64)
-    dw = np.asarray(dw, dtype=np.float64)
-    cache = config.get("cache")
-    if cache is None:
-        cache = np.zeros_like(w)
-    cache = np.asarray(cache, dtype=np.float64) + dw**2
+    w, dw, config = _prepared(w, dw, config, learning_rate=1e-2, epsilon=1e-7)
+    cache = _state(config, "cache", w) + dw**2
     next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
     config["cache"] = cache
     return next_w, config
@@ -164,18 +153,10 @@ def rmsprop(w, dw, config=None):
       updated value back as config['cache'].
     """
     # BEGIN SOLUTION
-    if config is None:
-        config = {}
-    config.setdefault("learning_rate", 1e-2)
-    config.setdefault("decay_rate", 0.99)
-    config.setdefault("epsilon", 1e-8)
-    w = np.asarray(w, dtype=np.float64)
-    dw = np.asarray(dw, dtype=np.float64)
-    cache = config.get("cache")
-    if cache is None:
-        cache = np.zeros_like(w)
+    defaults = {"learning_rate": 1e-2, "decay_rate": 0.99, "epsilon": 1e-8}
+    w, dw, config = _prepared(w, dw, config, **defaults)
     decay_rate = config["decay_rate"]
-    cache = decay_rate * np.asarray(cache, dtype=np.float64) + (1 - decay_rate) * dw**2
+    cache = decay_rate * _state(config, "cache", w) + (1 - decay_rate) * dw**2
     next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
     config["cache"] = cache
     return next_w, config
@@ -208,24 +189,12 @@ def adam(w, dw, config=None):
     - t: Iteration number (starts at 0).
     """
     # BEGIN SOLUTION
-    if config is None:
-        config = {}
-    config.setdefault("learning_rate", 1e-3)
-    config.setdefault("beta1", 0.9)
-    config.setdefault("beta2", 0.999)
-    config.setdefault("epsilon", 1e-8)
-    w = np.asarray(w, dtype=np.float64)
-    dw = np.asarray(dw, dtype=np.float64)
-    m = config.get("m")
-    if m is None:
-        m = np.zeros_like(w)
-    v = config.get("v")
-    if v is None:
-        v = np.zeros_like(w)
+    defaults = {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+    w, dw, config = _prepared(w, dw, config, **defaults)
     t = config.get("t", 0) + 1
     beta1, beta2 = config["beta1"], config["beta2"]
-    m = beta1 * np.asarray(m, dtype=np.float64) + (1 - beta1) * dw
-    v = beta2 * np.asarray(v, dtype=np.float64) + (1 - beta2) * dw**2
+    m = beta1 * _state(config, "m", w) + (1 - beta1) * dw
+    v = beta2 * _state(config, "v", w) + (1 - beta2) * dw**2
     mhat = m / (1 - beta1**t)
     vhat = v / (1 - beta2**t)
     next_w = w - config["learning_rate"] * mhat / (np.sqrt(vhat) + config["epsilon"])
@@ -254,22 +223,10 @@ def adadelta(w, dw, config=None):
     - delta: Moving average of squared updates (starts at zeros).
     """
     # BEGIN SOLUTION
-    if config is None:
-        config = {}
-    config.setdefault("learning_rate", 1.0)
-    config.setdefault("rho", 0.95)
-    config.setdefault("epsilon", 1e-6)
-    w = np.asarray(w, dtype=np.float64)
-    dw = np.asarray(dw, dtype=np.float64)
-    cache = config.get("cache")
-    if cache is None:
-        cache = np.zeros_like(w)
-    delta = config.get("delta")
-    if delta is None:
-        delta = np.zeros_like(w)
+    w, dw, config = _prepared(w, dw, config, learning_rate=1.0, rho=0.95, epsilon=1e-6)
     rho, eps = config["rho"], config["epsilon"]
-    cache = rho * np.asarray(cache, dtype=np.float64) + (1 - rho) * dw**2
-    delta = np.asarray(delta, dtype=np.float64)
+    cache = rho * _state(config, "cache", w) + (1 - rho) * dw**2
+    delta = _state(config, "delta", w)
     update = -np.sqrt(delta + eps) / np.sqrt(cache + eps) * dw
     delta = rho * delta + (1 - rho) * update**2
     next_w = w + config["learning_rate"] * update
