@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from grader.assignments import ASSIGNMENT_MODULES, UnknownAssignment, load_assignment
+from grader.assignments import UnknownAssignment, assignment_ids, load_assignment
 from grader.batch import run_batch
 from grader.checks import CHECKS
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
@@ -175,7 +175,7 @@ CifarDir = Annotated[
 def list_assignments() -> None:
     """Assignments with their functions, checks, points and visibility."""
     console = Console()
-    for assignment_id in ASSIGNMENT_MODULES:
+    for assignment_id in assignment_ids():
         (assignment,) = load_assignment(assignment_id)
         table = Table(title=f"{assignment.id}: {assignment.title}", title_justify="left")
         for column in ("function", "check", "points", "visibility"):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import __version__
+from grader import __version__, course
 from grader.assignments import load_assignment
 from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
 from grader.checks import CHECKS
@@ -23,8 +23,6 @@ from grader.report.model import CheckResult, Report
 from grader.sandbox.client import Worker
 from grader.sandbox.launcher import Isolation, choose_isolation, cuda_devices
 from grader.submission import Submission, load_submission
-
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,7 @@ def environment_for(
         return
     with tempfile.TemporaryDirectory(prefix="grader-reference-") as scratch:
         for module in assignment.reference_worker:
-            shutil.copyfile(REFERENCE_DIR / f"{module}.py", Path(scratch) / f"{module}.py")
+            shutil.copyfile(course.reference_dir() / f"{module}.py", Path(scratch) / f"{module}.py")
         with Worker(Path(scratch), isolation, options.timeout) as worker:
             info = worker.drive("device_info", {"device": options.device})
             name = info["name"] if info["device"] == "cuda" else "CPU (no CUDA device in use)"

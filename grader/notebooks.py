@@ -19,7 +19,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grader.assignments import load_assignment
-from grader.starter import STARTER_MODULES, expected_stubs, stub_path
+from grader.starter import expected_stubs, starter_modules, stub_path
 
 CELL_MARKER = "# cell {}"
 _MARKER = re.compile(r"# cell (\d+)")
@@ -168,7 +168,7 @@ def starter_notebook(assignment: str) -> nbformat.NotebookNode:
     cell per function, and a last cell that runs the public checks."""
     stubs = expected_stubs()
     code, listing = [], []
-    for module in STARTER_MODULES[assignment]:
+    for module in starter_modules()[assignment]:
         header, functions = _top_level_pieces(stubs[stub_path(assignment, module)])
         code.append(new_code_cell(header, id=f"{module}-header"))
         code += [new_code_cell(text, id=f"{module}-{name}") for name, text in functions]

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import nbformat
 
+from grader import course
 from grader.assignments import load_assignment
 from grader.checks import CHECKS
 from grader.grading import GradeOptions, grade
 from grader.notebooks import starter_notebook
 from grader.report.json_report import stable_results
-from grader.starter import PROJECT_ROOT, STARTER_MODULES, reference_submission, starter_submission
+from grader.starter import reference_submission, starter_modules, starter_submission
+
+ENGINE_ROOT = Path(__file__).resolve().parents[1]
 
 BUNDLED = ("grader", "reference", "pyproject.toml", "README.md")
 STUDENT_README = """\
@@ -93,7 +96,7 @@ def release(assignment: str, out: Path) -> list[Path]:
     checks = public_checks(assignment)
     (out / "public_checks.json").write_text(json.dumps(checks, indent=2) + "\n")
     total = sum(function.points for function in spec.functions)
-    files = ", ".join(f"`{module}.py`" for module in STARTER_MODULES[assignment])
+    files = ", ".join(f"`{module}.py`" for module in starter_modules()[assignment])
     readme = STUDENT_README.format(
         title=spec.title,
         files=files,
@@ -120,11 +123,12 @@ def bundle(assignment: str, out: Path) -> Path:
             info.external_attr = 0o755 << 16
             archive.writestr(info, text)
         for name in BUNDLED:
-            path = PROJECT_ROOT / name
+            root = course.course_root() if name == "reference" else ENGINE_ROOT
+            path = root / name
             files = [path] if path.is_file() else sorted(path.rglob("*"))
             for file in files:
                 if file.is_file() and "__pycache__" not in file.parts:
-                    archive.write(file, Path("source") / file.relative_to(PROJECT_ROOT))
+                    archive.write(file, Path("source") / file.relative_to(root))
     return out
 
 

@@ -13,16 +13,17 @@ import shutil
 import sys
 from pathlib import Path
 
+from grader import course
+from grader.assignments import load_assignment
+
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-STARTER_MODULES = {
-    "layers": ("layers",),
-    "optimizers": ("optim",),
-    "initializers": ("initializers",),
-    "cifar": ("layers", "optim", "initializers"),
-    "gpu": ("gpu",),
-}
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)")
+
+
+def starter_modules() -> dict[str, tuple[str, ...]]:
+    """Assignment id -> the student modules it grades (the cifar assignment reuses the
+    layers, optimizers and initializers modules)."""
+    return {spec.id: spec.modules for spec in load_assignment("all")}
 
 
 class MarkerError(ValueError):
@@ -56,16 +57,16 @@ def make_stub(source: str) -> str:
 def stub_path(assignment: str, module: str) -> Path:
     """Where a module's stub lives: under the first assignment that ships the module (the
     cifar assignment reuses the layers, optimizers and initializers stubs)."""
-    owner = next(name for name, modules in STARTER_MODULES.items() if module in modules)
-    return PROJECT_ROOT / "assignments" / owner / f"{module}.py"
+    owner = next(name for name, modules in starter_modules().items() if module in modules)
+    return course.course_root() / "assignments" / owner / f"{module}.py"
 
 
 def expected_stubs() -> dict[Path, str]:
     return {
         stub_path(assignment, module): make_stub(
-            (PROJECT_ROOT / "reference" / f"{module}.py").read_text(encoding="utf-8")
+            (course.reference_dir() / f"{module}.py").read_text(encoding="utf-8")
         )
-        for assignment, modules in STARTER_MODULES.items()
+        for assignment, modules in starter_modules().items()
         for module in modules
     }
 
@@ -73,7 +74,7 @@ def expected_stubs() -> dict[Path, str]:
 def starter_submission(assignment: str, directory: Path) -> Path:
     """The untouched stubs of an assignment, as a student would first hand them in."""
     directory.mkdir(parents=True, exist_ok=True)
-    for module in STARTER_MODULES[assignment]:
+    for module in starter_modules()[assignment]:
         shutil.copyfile(stub_path(assignment, module), directory / f"{module}.py")
     return directory
 
@@ -81,9 +82,9 @@ def starter_submission(assignment: str, directory: Path) -> Path:
 def reference_submission(directory: Path) -> Path:
     """A submission made of the reference modules themselves (it must score full marks)."""
     directory.mkdir(parents=True, exist_ok=True)
-    for modules in STARTER_MODULES.values():
+    for modules in starter_modules().values():
         for module in modules:
-            source = PROJECT_ROOT / "reference" / f"{module}.py"
+            source = course.reference_dir() / f"{module}.py"
             if source.exists():
                 shutil.copyfile(source, directory / source.name)
     return directory
@@ -93,7 +94,7 @@ def main() -> int:
     for path, text in expected_stubs().items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(PROJECT_ROOT)}")
+        print(f"wrote {path.relative_to(course.course_root())}")
     return 0
 
 

@@ -10,12 +10,12 @@ import pytest
 
 from grader.grading import GradeOptions, grade
 from grader.report.model import Report
-from grader.starter import STARTER_MODULES, reference_submission
+from grader.starter import reference_submission, starter_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "tests" / "corpus"
 CORPUS = CORPORA / "layers"
-ASSIGNMENTS = list(STARTER_MODULES)
+ASSIGNMENTS = list(starter_modules())
 BUG_CORPORA = [name for name in ASSIGNMENTS if (CORPORA / name / "bugs").is_dir()]
 FAST = GradeOptions(timeout=5.0)
 
@@ -44,7 +44,7 @@ def submission_with(fragment: Path, directory: Path) -> Path:
     """The assignment's correct_alt module with the fragment appended (its defs shadow the
     correct ones)."""
     assignment = assignment_of(fragment)
-    (module,) = STARTER_MODULES[assignment]
+    (module,) = starter_modules()[assignment]
     base = CORPORA / assignment / "correct_alt" / f"{module}.py"
     directory.mkdir(parents=True, exist_ok=True)
     text = base.read_text() + "\n\n# --- fragment ---\n" + fragment.read_text()

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from grader.cli import app
 from grader.notebooks import notebook_source, starter_notebook
-from grader.starter import STARTER_MODULES
+from grader.starter import starter_modules
 from grader.submission import SubmissionError, load_submission
 
 CODE = "import numpy as np\n\ndef relu_forward(x):\n    return np.maximum(x, 0), x\n"
@@ -179,7 +179,7 @@ def test_what_is_not_a_notebook_is_a_clear_error(
     assert f"{bad}: not a" in result.output.replace("\n", "")
 
 
-@pytest.mark.parametrize("assignment", list(STARTER_MODULES))
+@pytest.mark.parametrize("assignment", list(starter_modules()))
 def test_starter_notebooks_are_valid_and_define_every_function_once(
     tmp_path: Path, assignment: str
 ) -> None:
@@ -192,7 +192,7 @@ def test_starter_notebooks_are_valid_and_define_every_function_once(
     defined = [node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)]
     public = [
         node.name
-        for module in STARTER_MODULES[assignment]
+        for module in starter_modules()[assignment]
         for node in ast.parse((ROOT / "reference" / f"{module}.py").read_text()).body
         if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_")
     ]

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from grader.cli import app
 from grader.grading import GradeOptions
 from grader.release import public_checks, validate
-from grader.starter import STARTER_MODULES, reference_submission
+from grader.starter import reference_submission, starter_modules
 
 
 def test_release_writes_stubs_notebook_public_checks_and_readme(tmp_path: Path) -> None:
@@ -27,7 +27,7 @@ def test_release_writes_stubs_notebook_public_checks_and_readme(tmp_path: Path) 
     result = CliRunner().invoke(app, ["release", "cifar", "--out", str(out)])
     assert result.exit_code == 0, result.output
     names = {path.name for path in out.iterdir()}
-    stubs = {f"{module}.py" for module in STARTER_MODULES["cifar"]}
+    stubs = {f"{module}.py" for module in starter_modules()["cifar"]}
     assert names == stubs | {"cifar.ipynb", "public_checks.json", "README.md"}
     nbformat.validate(nbformat.read(out / "cifar.ipynb", as_version=4))
     listed = json.loads((out / "public_checks.json").read_text())

@@ -3,7 +3,7 @@ randn(1000, 500) with weights from the student's initializer and no bias.
 
 The worker only returns weight arrays; the grader runs the network and computes the
 per-layer activation std, which must stay in a band derived from the reference over 100
-seeds (grader/assignments/activation_bands.json): per layer, the wider of [min, max] over
+seeds (reference/assignments/activation_bands.json): per layer, the wider of [min, max] over
 those seeds and mean ± 6 standard deviations, widened by 2%. Under a normal model of the
 per-layer std a correct initializer leaves that band with probability below 2e-9 per
 layer (below 2e-8 per experiment).
@@ -13,22 +13,23 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 
 import numpy as np
 
+from grader import course
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.distribution import draw
 
-BANDS_FILE = Path(__file__).resolve().parents[1] / "assignments" / "activation_bands.json"
 ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0)}
 SIGMAS, WIDEN = 6.0, 0.02
 
 
 @functools.cache
 def bands() -> dict:
-    return json.loads(BANDS_FILE.read_text())
+    return json.loads(
+        (course.reference_dir() / "assignments" / "activation_bands.json").read_text()
+    )
 
 
 def band(name: str) -> tuple[np.ndarray, np.ndarray]:

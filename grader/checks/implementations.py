@@ -4,13 +4,13 @@ hidden reference and a known-mistake variant of it (both in the grader process).
 from __future__ import annotations
 
 import copy
-import importlib
 import time
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
 import numpy as np
 
+from grader import course
 from grader.sandbox.client import Reply, Worker, WorkerHandle
 from grader.sandbox.codec import RngSeed
 
@@ -66,7 +66,7 @@ class ReferenceImplementation:
     arguments, so the grader's own inputs are never touched."""
 
     def __init__(self, module_name: str, overrides: Mapping[str, Callable] | None = None) -> None:
-        self.module = importlib.import_module(module_name)
+        self.module = course.import_module(module_name)
         self.overrides = dict(overrides or {})
         self.seconds = 0.0
 

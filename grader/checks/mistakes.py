@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from grader import course
 from grader.assignments.spec import Case
 from grader.checks.compare import compare_value
 from grader.checks.context import CheckContext
 from grader.checks.implementations import ReferenceImplementation
 from grader.checks.procedures import run
-from reference.mistakes import Mistake, mistakes_for
 
 
 @contextlib.contextmanager
@@ -25,10 +25,10 @@ def quietly() -> Iterator[None]:
         yield
 
 
-def variants(ctx: CheckContext) -> Iterator[tuple[Mistake, ReferenceImplementation]]:
+def variants(ctx: CheckContext) -> Iterator[tuple[object, ReferenceImplementation]]:
     """Each registered mistake of the checked function, with the reference it makes."""
     module = ctx.assignment.reference_module.rsplit(".", 1)[-1]
-    for mistake in mistakes_for(module):
+    for mistake in course.import_module("reference.mistakes").mistakes_for(module):
         if mistake.target == ctx.function.name:
             yield (
                 mistake,

@@ -3,8 +3,6 @@ regularizers (course-api.md, layers.py table). Points roughly follow difficulty.
 
 from __future__ import annotations
 
-from grader.assignments import layers_inputs as inputs
-from grader.assignments import layers_properties as props
 from grader.assignments.battery import (
     backward_checks,
     forward_checks,
@@ -12,6 +10,8 @@ from grader.assignments.battery import (
     property_check,
 )
 from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
+from reference.assignments import layers_inputs as inputs
+from reference.assignments import layers_properties as props
 
 MODULE = "layers"
 

@@ -8,10 +8,10 @@ on our gradients, while the classic mistakes move it by 1e-2 or more.
 
 from __future__ import annotations
 
-from grader.assignments import optimizers_inputs as inputs
-from grader.assignments import optimizers_properties as props
 from grader.assignments.battery import property_check
 from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
+from reference.assignments import optimizers_inputs as inputs
+from reference.assignments import optimizers_properties as props
 
 MODULE = "optim"
 RULE_TOLERANCE = 1e-4
