@@ -18,7 +18,7 @@ import numpy as np
 
 from grader import course
 
-SAMPLE_NAME = "cifar10_test_first20.npz"
+SAMPLE = "data/cifar10_test_first20.npz"
 ENV_VAR = "GRADER_CIFAR_DIR"
 TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
 CLASSES = 10
@@ -94,7 +94,7 @@ def preprocess(images: np.ndarray, statistics: tuple[np.ndarray, float]) -> np.n
 @functools.cache
 def load_sample() -> ImageSet:
     """The shipped sample: the first 20 CIFAR-10 test images (HWC uint8)."""
-    with np.load(course.data_file(SAMPLE_NAME)) as sample:
+    with np.load(io.BytesIO(course.read_resource(SAMPLE))) as sample:
         images, labels = sample["images"], sample["labels"]
     chw = images.transpose(0, 3, 1, 2).reshape(len(images), -1)
     x = preprocess(chw, training_statistics(chw))

@@ -80,9 +80,26 @@ def reference_dir() -> Path:
     return course_root() / PACKAGE
 
 
-def data_file(name: str) -> Path:
-    """A data file of the course pack (`reference/data/NAME`)."""
-    return reference_dir() / "data" / name
+_kit: tuple[dict[str, object], dict[str, bytes]] | None = None
+
+
+def use_kit(specs: dict[str, object], resources: dict[str, bytes]) -> None:
+    """Grade from a student kit from now on: its assignment specs and data files stand in
+    for the course pack (grader.kit)."""
+    global _kit
+    _kit = (dict(specs), dict(resources))
+
+
+def kit_specs() -> dict[str, object] | None:
+    """The assignment specs of the student kit in use, or None with a course pack."""
+    return None if _kit is None else _kit[0]
+
+
+def read_resource(relative: str) -> bytes:
+    """A data file of the course (`reference/RELATIVE`), from the pack or the kit."""
+    if _kit is not None:
+        return _kit[1][relative]
+    return (reference_dir() / relative).read_bytes()
 
 
 def assignment_modules() -> dict[str, str]:

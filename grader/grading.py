@@ -19,6 +19,7 @@ from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
 from grader.checks import CHECKS
 from grader.checks.context import CheckContext
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
+from grader.recording import ReferenceSource
 from grader.report.model import CheckResult, Report
 from grader.sandbox.client import Worker
 from grader.sandbox.launcher import Isolation, choose_isolation, cuda_devices
@@ -35,12 +36,22 @@ class GradeOptions:
     cifar_dir: Path | None = None  # a cifar-10-batches-py folder; the shipped sample if None
 
 
-def selected_checks(spec: FunctionSpec, public_only: bool) -> list[tuple[int, CheckSpec]]:
+def selected_checks(
+    spec: FunctionSpec, public_only: bool, kit: bool = False
+) -> list[tuple[int, CheckSpec]]:
+    """The checks to run, by their index in the spec; a student kit runs only the public
+    checks that its recorded answers can decide."""
     return [
         (index, check)
         for index, check in enumerate(spec.checks)
-        if not public_only or check.visibility == "visible"
+        if (not public_only or check.visibility == "visible")
+        and (not kit or CHECKS[check.kind].kit)
     ]
+
+
+def check_scope(assignment: AssignmentSpec, function: FunctionSpec, index: int) -> str:
+    """The name a check's recorded answers are filed under in a student kit."""
+    return f"{assignment.id}/{function.name}/{index}"
 
 
 def check_rng(seed: int, function: str, index: int) -> np.random.Generator:
@@ -56,8 +67,10 @@ def run_check(
     reference: ReferenceImplementation,
     options: GradeOptions,
     environment: Environment,
+    source: ReferenceSource,
 ) -> CheckResult:
     kind = CHECKS[check.kind]
+    source.enter(check_scope(assignment, function, index))
     context = CheckContext(
         assignment=assignment,
         function=function,
@@ -70,6 +83,7 @@ def run_check(
         reference_worker=environment.reference_worker,
         device=environment.device,
         device_name=environment.device_name,
+        source=source,
     )
     student.worker.reseed(zlib.crc32(f"{options.seed}/{function.name}/{index}".encode()))
     began = time.perf_counter()
@@ -100,15 +114,16 @@ class Environment:
 
 @contextlib.contextmanager
 def environment_for(
-    assignment: AssignmentSpec, isolation: Isolation, options: GradeOptions
+    assignment: AssignmentSpec, isolation: Isolation, options: GradeOptions, live: bool
 ) -> Iterator[Environment]:
     """A worker over copies of the reference modules, never beside student code; it also
-    tells which device `auto` means on this machine."""
+    tells which device `auto` means on this machine. From a student kit (not `live`) it
+    holds no reference module: only PyTorch's own objects serve there."""
     if not assignment.reference_worker:
         yield Environment()
         return
     with tempfile.TemporaryDirectory(prefix="grader-reference-") as scratch:
-        for module in assignment.reference_worker:
+        for module in assignment.reference_worker if live else ():
             shutil.copyfile(course.reference_dir() / f"{module}.py", Path(scratch) / f"{module}.py")
         with Worker(Path(scratch), isolation, options.timeout) as worker:
             info = worker.drive("device_info", {"device": options.device})
@@ -128,13 +143,14 @@ def grade_submission(
     submission: Submission,
     options: GradeOptions,
     timings: dict[str, float],
+    source: ReferenceSource,
 ) -> tuple[list[CheckResult], str, str]:
     isolation = isolation_for(assignment, options)
-    reference = ReferenceImplementation(assignment.reference_module)
+    reference = source.reference(assignment.reference_module)
     results = []
     with (
         Worker(submission.directory, isolation, options.timeout) as worker,
-        environment_for(assignment, isolation, options) as environment,
+        environment_for(assignment, isolation, options, not source.replay) as environment,
     ):
         expected = {
             **assignment.pieces,
@@ -144,9 +160,19 @@ def grade_submission(
             worker, lambda name: submission.module_of(name, expected.get(name, ""))
         )
         for function in assignment.functions:
-            for index, check in selected_checks(function, options.public_only):
+            for index, check in selected_checks(
+                function, options.public_only, source.tape is not None
+            ):
                 result = run_check(
-                    assignment, function, index, check, student, reference, options, environment
+                    assignment,
+                    function,
+                    index,
+                    check,
+                    student,
+                    reference,
+                    options,
+                    environment,
+                    source,
                 )
                 results.append(replace(result, feedback=submission.locate(result.feedback)))
     for key, seconds in (
@@ -158,9 +184,16 @@ def grade_submission(
     return results, isolation.describe(), environment.device_name
 
 
-def grade(assignment_id: str, submission_path: Path, options: GradeOptions) -> Report:
-    """Grade one submission; `assignment_id` may be `all`."""
+def grade(
+    assignment_id: str,
+    submission_path: Path,
+    options: GradeOptions,
+    source: ReferenceSource | None = None,
+) -> Report:
+    """Grade one submission; `assignment_id` may be `all`. `source` says where reference
+    answers come from (default: the live course pack)."""
     began = time.perf_counter()
+    source = source or ReferenceSource()
     assignments = load_assignment(assignment_id)
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as scratch:
         submission = load_submission(Path(submission_path), Path(scratch) / "submission")
@@ -168,7 +201,9 @@ def grade(assignment_id: str, submission_path: Path, options: GradeOptions) -> R
         isolation, devices = "", []
         timings: dict[str, float] = {}
         for assignment in assignments:
-            graded, isolation, device = grade_submission(assignment, submission, options, timings)
+            graded, isolation, device = grade_submission(
+                assignment, submission, options, timings, source
+            )
             results += graded
             devices.append(device)
     title = " + ".join(assignment.title for assignment in assignments)

@@ -14,10 +14,11 @@ import pytest
 from conftest import CORPORA, graded
 from typer.testing import CliRunner
 
+from grader import course
 from grader.checks.blame import named
 from grader.checks.network import piece_functions
 from grader.cifar10 import (
-    SAMPLE_FILE,
+    SAMPLE,
     TRAIN_BATCHES,
     DatasetError,
     load_directory,
@@ -84,7 +85,7 @@ def write_batch(path: Path, images: np.ndarray, labels: list[int]) -> None:
 
 def sample_as_batches(directory: Path) -> Path:
     """A cifar-10-batches-py folder whose five batches all hold the 20 sample images."""
-    with np.load(SAMPLE_FILE) as sample:
+    with np.load(course.reference_dir() / SAMPLE) as sample:
         chw = sample["images"].transpose(0, 3, 1, 2).reshape(20, -1)
         labels = [int(label) for label in sample["labels"]]
     directory.mkdir(parents=True, exist_ok=True)
@@ -93,9 +94,10 @@ def sample_as_batches(directory: Path) -> Path:
     return directory
 
 
-def test_the_sample_ships_with_the_package_and_its_provenance() -> None:
-    assert SAMPLE_FILE.is_file()
-    provenance = (SAMPLE_FILE.parent / "README.md").read_text()
+def test_the_sample_ships_with_the_course_pack_and_its_provenance() -> None:
+    sample_file = course.reference_dir() / SAMPLE
+    assert sample_file.is_file()
+    provenance = (sample_file.parent / "README.md").read_text()
     assert "foolbox" in provenance and "Krizhevsky" in provenance
     images = load_sample()
     assert images.x.shape == (20, 3072) and images.x.dtype == np.float64

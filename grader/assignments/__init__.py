@@ -14,11 +14,17 @@ class UnknownAssignment(KeyError):
 
 
 def assignment_ids() -> list[str]:
-    return list(course.assignment_modules())
+    kit = course.kit_specs()
+    return list(kit if kit is not None else course.assignment_modules())
 
 
 def load_assignment(assignment_id: str) -> list[AssignmentSpec]:
     """The spec(s) for an id; `all` gives every assignment."""
+    kit = course.kit_specs()
+    if kit is not None:
+        if assignment_id not in kit:
+            raise UnknownAssignment(assignment_id)
+        return [kit[assignment_id]]
     modules = course.assignment_modules()
     if assignment_id == "all":
         ids = list(modules)

@@ -30,9 +30,14 @@ from grader.checks.context import CheckContext, Outcome
 
 @dataclass(frozen=True)
 class Check:
+    """`kit`: the check can run in a student kit, from the reference's recorded answers
+    on fixed inputs; checks that need the reference on what the student's code produced
+    (training with blame, timing) run only where the course pack is."""
+
     kind: str
     run: Callable[[CheckContext, CheckSpec], Outcome]
     describe: Callable[[CheckSpec, FunctionSpec], str]
+    kit: bool = True
 
 
 CHECKS: dict[str, Check] = {
@@ -69,22 +74,26 @@ CHECKS: dict[str, Check] = {
             "initial_loss_is_chance",
             network_sanity.initial_loss_is_chance,
             network_sanity.describe_initial_loss,
+            kit=False,
         ),
         Check(
             "loss_rises_with_regularization",
             network_sanity.loss_rises_with_regularization,
             network_sanity.describe_regularization,
+            kit=False,
         ),
         Check(
             "network_gradient_matches_numeric",
             network_sanity.network_gradient_matches_numeric,
             network_sanity.describe_gradient,
+            kit=False,
         ),
-        Check("network_overfits", training.network_overfits, training.describe),
+        Check("network_overfits", training.network_overfits, training.describe, kit=False),
         Check(
             "torch_trajectory_matches",
             torch_objects.torch_trajectory_matches,
             torch_objects.describe_trajectory,
+            kit=False,
         ),
         Check(
             "torch_forward_matches",
@@ -106,6 +115,11 @@ CHECKS: dict[str, Check] = {
             torch_objects.torch_is_orthogonal,
             torch_objects.describe_orthogonal,
         ),
-        Check("runs_as_fast_as_reference", timing.runs_as_fast_as_reference, timing.describe),
+        Check(
+            "runs_as_fast_as_reference",
+            timing.runs_as_fast_as_reference,
+            timing.describe,
+            kit=False,
+        ),
     )
 }

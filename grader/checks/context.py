@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ import numpy as np
 from grader.assignments.spec import AssignmentSpec, Case, FunctionSpec
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.procedures import MalformedResult, run
+from grader.recording import ReferenceSource
 from grader.sandbox.client import StudentCallFailed, Worker
 
 
@@ -42,6 +42,7 @@ class CheckContext:
     reference_worker: Worker | None = None  # the reference's own worker (torch objects)
     device: str = "cpu"  # where torch objects run: cpu or cuda
     device_name: str = "CPU"
+    source: ReferenceSource = field(default_factory=ReferenceSource)
 
     @property
     def forward(self) -> FunctionSpec | None:
@@ -52,18 +53,14 @@ class CheckContext:
     @property
     def arg_names(self) -> tuple[str, ...]:
         """Parameter names of the called function (the forward, for a backward)."""
-        name = self.function.forward or self.function.name
-        signature = inspect.signature(self.reference.function(name))
-        return tuple(signature.parameters)
+        return self.reference.parameters(self.function.forward or self.function.name)
 
     def cases(self, count: int | None = None) -> list[Case]:
         """Inputs for this check: the check's own, the function's, or its forward's; a
         backward's cases get a dout of the forward output's shape."""
         forward = self.forward
         generator = self.options.get("inputs") or self.function.cases or (forward and forward.cases)
-        cases = generator(self.rng)
-        if count is not None:
-            cases = cases[:count]
+        cases = self.source.cases(lambda rng: generator(rng)[:count], self.rng)
         if self.function.kind != "backward":
             return cases
         with_dout = []

@@ -27,6 +27,7 @@ SHAPES = ((500, 300), (300, 500), (400, 400))
 TESTS_PER_CHECK = 9
 ALPHA = FALSE_FAILURE / TESTS_PER_CHECK
 KURTOSIS = {"normal": 3.0, "uniform": 1.8}
+VARIANT_VALUES = 20_000  # a variant's values in the two-sample KS test of likely_mistake
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,23 @@ class Target:
     scale: Callable[..., float]
     formula: str
 
-    def std(self, fan_in: int, fan_out: int, kwargs: dict) -> float:
-        scale = self.scale(fan_in, fan_out, **kwargs)
+    def std(self, scale: float) -> float:
         return scale if self.family == "normal" else scale / math.sqrt(3.0)
 
-    def cdf(self, fan_in: int, fan_out: int, kwargs: dict) -> Callable:
+    def cdf(self, scale: float) -> Callable:
         from scipy import stats
 
-        scale = self.scale(fan_in, fan_out, **kwargs)
         if self.family == "normal":
             return stats.norm(0.0, scale).cdf
         return stats.uniform(-scale, 2 * scale).cdf
+
+
+def target_scale(
+    ctx: CheckContext, target: Target, fan_in: int, fan_out: int, kwargs: dict
+) -> float:
+    """The target's std or bound for these fans (a course formula: kits carry its values)."""
+    parts = ("scale", target.family, target.formula, fan_in, fan_out, kwargs)
+    return ctx.source.derived(parts, lambda: float(target.scale(fan_in, fan_out, **kwargs)))
 
 
 def draw(
@@ -91,15 +98,14 @@ def describe_distribution(spec: CheckSpec, function: FunctionSpec) -> str:
     return f"draws from {target.formula} (mean, variance, KS test; square and non-square)"
 
 
-def sample_problems(
-    sample: np.ndarray, target: Target, fan_in: int, fan_out: int, kwargs: dict
-) -> list[str]:
-    """What is wrong with `sample` as a draw from the target (empty when nothing is)."""
+def sample_problems(sample: np.ndarray, target: Target, scale: float) -> list[str]:
+    """What is wrong with `sample` as a draw from the target at this scale (its
+    `scale(fan_in, fan_out, **kwargs)`, see ReferenceSource.scale); empty when nothing is."""
     from scipy import stats
 
     values = sample.ravel()
     n = values.size
-    std = target.std(fan_in, fan_out, kwargs)
+    std = target.std(scale)
     z = stats.norm.isf(ALPHA / 2)
     problems = []
     if not np.all(np.isfinite(values)):
@@ -114,13 +120,13 @@ def sample_problems(
             f"(variance allowed ±{spread / std**2:.1%})"
         )
     if target.family == "uniform":
-        bound = target.scale(fan_in, fan_out, **kwargs)
+        bound = scale
         largest = float(np.max(np.abs(values)))
         if largest > bound * (1 + 1e-12):
             problems.append(f"a value {largest:.4g} lies outside the bound ±{bound:.4g}")
         elif largest < bound * (1 - 1e-3):
             problems.append(f"values never come near the bound ±{bound:.4g} (max {largest:.4g})")
-    p_value = float(stats.kstest(values, target.cdf(fan_in, fan_out, kwargs)).pvalue)
+    p_value = float(stats.kstest(values, target.cdf(scale)).pvalue)
     if p_value < ALPHA:
         problems.append(
             f"Kolmogorov-Smirnov test rejects {target.family} "
@@ -134,11 +140,14 @@ def matches_distribution(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     name, kwargs = ctx.function.name, dict(spec.options.get("kwargs", {}))
     for shape in SHAPES:
         seed = int(ctx.rng.integers(2**31))
+        if ctx.source.recording:
+            likely_mistake(ctx, shape, seed, kwargs, None)
         try:
             sample = draw(ctx.student, name, shape, seed, kwargs)
         except (*STUDENT_FAILURES, TypeError) as error:
             return Outcome(False, explain_failure(error))
-        if problems := sample_problems(sample, target, *shape, kwargs):
+        scale = target_scale(ctx, target, *shape, kwargs)
+        if problems := sample_problems(sample, target, scale):
             args = ", ".join([f"shape={shape}", *(f"{k}={v}" for k, v in kwargs.items())])
             lines = [f"{name}({args}), fan_in={shape[0]}, fan_out={shape[1]}:", *problems]
             if mistake := likely_mistake(ctx, shape, seed, kwargs, sample):
@@ -148,21 +157,39 @@ def matches_distribution(ctx: CheckContext, spec: CheckSpec) -> Outcome:
 
 
 def likely_mistake(
-    ctx: CheckContext, shape: tuple[int, int], seed: int, kwargs: dict, sample: np.ndarray
+    ctx: CheckContext,
+    shape: tuple[int, int],
+    seed: int,
+    kwargs: dict,
+    sample: np.ndarray | None,
 ) -> str | None:
     """A registered mistake whose samples look like the student's (two-sample KS test and
-    a scale within 2%)."""
+    a scale within 2%). With no sample (recording a kit) it only draws each variant's."""
     from scipy import stats
 
     for mistake, variant in variants(ctx):
-        try:
-            with quietly():
-                theirs = draw(variant, ctx.function.name, shape, seed + 7, kwargs)
-        except Exception:  # noqa: BLE001 - a variant that cannot run here explains nothing
+        parts = ("variant sample", mistake.key, ctx.function.name, shape, seed, kwargs)
+        summary = ctx.source.derived(
+            parts, lambda v=variant: variant_sample(ctx, v, shape, seed, kwargs)
+        )
+        if summary is None:
             continue
-        scale = float(np.std(theirs))
-        if scale == 0 or abs(float(np.std(sample)) / scale - 1) > 0.02:
+        scale, theirs = summary
+        if sample is None or scale == 0 or abs(float(np.std(sample)) / scale - 1) > 0.02:
             continue
-        if stats.ks_2samp(sample.ravel(), theirs.ravel()).pvalue > 1e-3:
+        if stats.ks_2samp(sample.ravel(), theirs).pvalue > 1e-3:
             return f"Likely mistake ({mistake.key}): {mistake.description}"
     return None
+
+
+def variant_sample(
+    ctx: CheckContext, variant: object, shape: tuple[int, int], seed: int, kwargs: dict
+) -> list | None:
+    """A variant's draw as the matcher compares it: its std and its first VARIANT_VALUES
+    values (a student kit stores these, not the whole draw); None when it cannot run."""
+    try:
+        with quietly():
+            theirs = draw(variant, ctx.function.name, shape, seed + 7, kwargs)
+    except Exception:  # noqa: BLE001 - a variant that cannot run here explains nothing
+        return None
+    return [float(np.std(theirs)), theirs.ravel()[:VARIANT_VALUES].copy()]

@@ -23,13 +23,12 @@ from grader.checks.distribution import draw
 
 ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0)}
 SIGMAS, WIDEN = 6.0, 0.02
+BANDS = "assignments/activation_bands.json"
 
 
 @functools.cache
 def bands() -> dict:
-    return json.loads(
-        (course.reference_dir() / "assignments" / "activation_bands.json").read_text()
-    )
+    return json.loads(course.read_resource(BANDS))
 
 
 def band(name: str) -> tuple[np.ndarray, np.ndarray]:

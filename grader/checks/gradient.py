@@ -25,7 +25,7 @@ from grader.checks.compare import (
 )
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
-from grader.checks.mistakes import identify_mistake
+from grader.checks.mistakes import identify_mistake, record_failure_paths
 from grader.checks.procedures import as_array, run
 
 STEP = 1e-6
@@ -108,6 +108,16 @@ def numeric_gradients(
     }
 
 
+def record_gradient_failure_paths(
+    ctx: CheckContext, case: Case, coordinates: list[tuple[str, tuple[int, ...]]]
+) -> None:
+    """While a kit is recorded: the reference forward's numerical gradient (used when a
+    student's forward is wrong on this case) and the mistake matcher's answers."""
+    if ctx.source.recording and ctx.function.kind == "backward":
+        numeric_gradients(ctx, case, coordinates, ctx.reference)
+    record_failure_paths(ctx, case)
+
+
 def gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     cases = ctx.cases(spec.options.get("cases", 1))
     for number, case in enumerate(cases, 1):
@@ -117,6 +127,7 @@ def gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             impl, note = differentiated(ctx, case)
             coordinates = _coordinates(ctx, case, dict(ctx.function.gradient_of))
             numeric = numeric_gradients(ctx, case, coordinates, impl)
+            record_gradient_failure_paths(ctx, case, coordinates)
         except STUDENT_FAILURES as error:
             return Outcome(False, f"{where}\n{explain_failure(error)}")
         except TypeError as error:

@@ -4,6 +4,7 @@ hidden reference and a known-mistake variant of it (both in the grader process).
 from __future__ import annotations
 
 import copy
+import inspect
 import time
 from collections.abc import Callable, Mapping
 from typing import Protocol
@@ -72,6 +73,10 @@ class ReferenceImplementation:
 
     def function(self, name: str) -> Callable:
         return self.overrides.get(name) or getattr(self.module, name)
+
+    def parameters(self, name: str) -> tuple[str, ...]:
+        """The reference function's parameter names (how feedback names arguments)."""
+        return tuple(inspect.signature(self.function(name)).parameters)
 
     def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
         began = time.perf_counter()

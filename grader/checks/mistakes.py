@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from grader import course
 from grader.assignments.spec import Case
 from grader.checks.compare import compare_value
 from grader.checks.context import CheckContext
-from grader.checks.implementations import ReferenceImplementation
+from grader.checks.implementations import Implementation
 from grader.checks.procedures import run
+from grader.recording import Variant
 
 
 @contextlib.contextmanager
@@ -25,15 +25,20 @@ def quietly() -> Iterator[None]:
         yield
 
 
-def variants(ctx: CheckContext) -> Iterator[tuple[object, ReferenceImplementation]]:
+def variants(ctx: CheckContext) -> list[tuple[Variant, Implementation]]:
     """Each registered mistake of the checked function, with the reference it makes."""
-    module = ctx.assignment.reference_module.rsplit(".", 1)[-1]
-    for mistake in course.import_module("reference.mistakes").mistakes_for(module):
-        if mistake.target == ctx.function.name:
-            yield (
-                mistake,
-                ReferenceImplementation(ctx.assignment.reference_module, mistake.overrides),
-            )
+    return ctx.source.variants(ctx.assignment.reference_module, ctx.function.name)
+
+
+def record_failure_paths(ctx: CheckContext, case: Case) -> None:
+    """While a kit is recorded (with the reference as the student, which passes): what
+    identify_mistake would ask on this case, had the student failed here."""
+    if not ctx.source.recording:
+        return
+    ctx.expected(case)
+    for _, variant in variants(ctx):
+        with contextlib.suppress(Exception), quietly():
+            run(ctx.function, variant, case, ctx.arg_names, ctx.forward)
 
 
 def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> str | None:

@@ -4,6 +4,8 @@ feedback shows the smallest failing example hypothesis found."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -28,6 +30,19 @@ class Property:
     examples: Callable[[], st.SearchStrategy[Mapping[str, object]]]
     holds: Callable[[Implementation, Mapping[str, object]], None]
     max_examples: int = 20
+    made_by: tuple = ()  # (module, factory, args) when a @property_factory made it
+
+
+def property_factory(factory: Callable[..., Property]) -> Callable[..., Property]:
+    """Marks a function that makes a Property from plain arguments, so that a student kit
+    can rebuild that property from the factory's module and the same arguments."""
+
+    @functools.wraps(factory)
+    def make(*args: object) -> Property:
+        made = factory(*args)
+        return dataclasses.replace(made, made_by=(factory.__module__, factory.__name__, args))
+
+    return make
 
 
 def describe(spec: CheckSpec, function: FunctionSpec) -> str:

@@ -6,7 +6,7 @@ from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.compare import compare_outputs
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
-from grader.checks.mistakes import identify_mistake
+from grader.checks.mistakes import identify_mistake, record_failure_paths
 
 
 def case_range(spec: CheckSpec) -> tuple[int, int | None]:
@@ -28,6 +28,7 @@ def matches_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         raise ValueError(f"spec error: no inputs for {ctx.function.name} in cases {start}:{stop}")
     for number, case in enumerate(cases, start + 1):
         expected = ctx.expected(case)
+        record_failure_paths(ctx, case)
         where = f"On input {number}: {describe_case(case, ctx.arg_names)}"
         try:
             got = ctx.got(case)

@@ -68,6 +68,6 @@ def has_k_nonzeros_per_column(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         nonzero = w[w != 0]
         if nonzero.size >= 1000:
             target = Target("normal", lambda fi, fo, scale=scale: scale, f"N(0, {scale}²)")
-            if problems := sample_problems(nonzero, target, *shape, {}):
+            if problems := sample_problems(nonzero, target, scale):
                 return Outcome(False, f"{label}: the nonzero weights: " + "; ".join(problems))
     return Outcome(True)

@@ -16,7 +16,7 @@ import numpy as np
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.compare import relative_error
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
-from grader.checks.distribution import Target, sample_problems
+from grader.checks.distribution import Target, sample_problems, target_scale
 from grader.checks.structure import ORTHOGONALITY_TOLERANCE, gram_deviation
 
 STEPS, RELOAD_AT = 12, 6
@@ -266,7 +266,8 @@ def torch_init_distribution(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             if problem := in_place_problem(name, shape, drawn):
                 return Outcome(False, problem)
             fan_in, fan_out = fans(shape)
-            if problems := sample_problems(drawn["values"], target, fan_in, fan_out, dict(kwargs)):
+            scale = target_scale(ctx, target, fan_in, fan_out, dict(kwargs))
+            if problems := sample_problems(drawn["values"], target, scale):
                 call = ", ".join([f"shape={shape}", *(f"{k}={v!r}" for k, v in kwargs.items())])
                 header = f"{name}({call}), fan_in={fan_in}, fan_out={fan_out}:"
                 return Outcome(False, "\n".join([header, *problems]))

@@ -84,6 +84,8 @@ def trajectory_matches_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     tasks = problems(ctx, count)
     name = ctx.function.name
     expected, _ = trajectory(ctx.reference, name, spec, tasks)
+    if ctx.source.recording:
+        _identify(ctx, spec, tasks, [])
     got, error = trajectory(ctx.student, name, spec, tasks)
     setting = f"w {SHAPE}, config {spec.options.get('config', {})}"
     for index, (mine, theirs) in enumerate(zip(got, expected, strict=False)):
@@ -108,9 +110,13 @@ def _identify(
     for mistake, variant in variants(ctx):
         with quietly():
             theirs, _ = trajectory(variant, ctx.function.name, spec, tasks)
-        if len(theirs) >= len(got) and all(
-            compare_value("w", mine, other, ctx.function.tolerance) is None
-            for mine, other in zip(got, theirs, strict=False)
+        if (
+            got
+            and len(theirs) >= len(got)
+            and all(
+                compare_value("w", mine, other, ctx.function.tolerance) is None
+                for mine, other in zip(got, theirs, strict=False)
+            )
         ):
             return f"Known mistake ({mistake.key}): {mistake.description}"
     return None

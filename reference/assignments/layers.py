@@ -10,6 +10,7 @@ from grader.assignments.battery import (
     property_check,
 )
 from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
+from reference.assignments import layers_hidden_properties as hidden_props
 from reference.assignments import layers_inputs as inputs
 from reference.assignments import layers_properties as props
 
@@ -89,7 +90,7 @@ ASSIGNMENT = AssignmentSpec(
             "softmax_loss_smoothed",
             inputs.softmax_smoothed,
             4,
-            property_check(props.smoothed_softmax_shift_invariant, 1, "hidden"),
+            property_check(hidden_props.smoothed_softmax_shift_invariant, 1, "hidden"),
         ),
         forward(
             "batchnorm_forward",

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from grader.checks.implementations import Implementation
-from grader.checks.properties import Property, PropertyViolation
+from grader.checks.properties import Property, PropertyViolation, property_factory
 
 
 def _step(student: Implementation, name: str, w: np.ndarray, dw: np.ndarray, config: dict):
@@ -134,6 +134,7 @@ def _quadratic() -> st.SearchStrategy[dict]:
     )
 
 
+@property_factory
 def decreases_quadratic(name: str, learning_rate: float) -> Property:
     return Property(
         "decreases a convex quadratic at a small learning rate",
@@ -158,6 +159,7 @@ def _scale_invariant(name: str):
     return holds
 
 
+@property_factory
 def scale_invariant(name: str) -> Property:
     return Property(
         "step is invariant to scaling the gradient (up to epsilon)",
