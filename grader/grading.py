@@ -43,6 +43,16 @@ def selected_checks(spec: FunctionSpec, public_only: bool) -> list[tuple[int, Ch
     ]
 
 
+def hidden_not_run(assignments: list[AssignmentSpec], public_only: bool) -> int:
+    """How many hidden checks this grading leaves out, so that a public-only report can say
+    there is more to the grade than it shows."""
+    return sum(
+        len(function.checks) - len(selected_checks(function, public_only))
+        for assignment in assignments
+        for function in assignment.functions
+    )
+
+
 def check_rng(seed: int, function: str, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(function.encode()), index])
 
@@ -183,5 +193,6 @@ def grade(assignment_id: str, submission_path: Path, options: GradeOptions) -> R
         grader_version=__version__,
         execution_time=time.perf_counter() - began,
         notes=submission.notes,
+        hidden_not_run=hidden_not_run(assignments, options.public_only),
         timings=timings,
     )
