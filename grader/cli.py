@@ -21,8 +21,9 @@ from grader.assignments import UnknownAssignment, assignment_ids, load_assignmen
 from grader.batch import run_batch
 from grader.checks import CHECKS
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
+from grader.gradescope import bundle
 from grader.grading import GradeOptions, grade
-from grader.release import ReleaseError, bundle, release, validate
+from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
 from grader.report.model import Report
 from grader.report.render import RENDERERS

@@ -54,6 +54,19 @@ def check_scope(assignment: AssignmentSpec, function: FunctionSpec, index: int) 
     return f"{assignment.id}/{function.name}/{index}"
 
 
+def hidden_not_run(assignments: list[AssignmentSpec], public_only: bool) -> int:
+    """How many hidden checks this grading leaves out, so that a public-only report can say
+    there is more to the grade than it shows."""
+    if not public_only:
+        return 0
+    return sum(
+        check.visibility != "visible"
+        for assignment in assignments
+        for function in assignment.functions
+        for check in function.checks
+    )
+
+
 def check_rng(seed: int, function: str, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(function.encode()), index])
 
@@ -218,5 +231,6 @@ def grade(
         grader_version=__version__,
         execution_time=time.perf_counter() - began,
         notes=submission.notes,
+        hidden_not_run=hidden_not_run(assignments, options.public_only),
         timings=timings,
     )

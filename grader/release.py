@@ -1,17 +1,15 @@
-"""What an instructor hands out and hands in: the student starter bundle, the Gradescope
-autograder zip, and the self-check that an assignment is fit to grade with."""
+"""What an instructor hands out: the student starter bundle, and the self-check that an
+assignment is fit to grade with (the Gradescope autograder zip: grader.gradescope)."""
 
 from __future__ import annotations
 
 import json
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from grader import course
 from grader.assignments import load_assignment
 from grader.checks import CHECKS
 from grader.grading import GradeOptions, grade
@@ -19,9 +17,6 @@ from grader.notebooks import starter_notebook
 from grader.report.json_report import stable_results
 from grader.starter import reference_submission, starter_modules, starter_submission
 
-ENGINE_ROOT = Path(__file__).resolve().parents[1]
-
-BUNDLED = ("grader", "reference", "pyproject.toml", "README.md")
 STUDENT_README = """\
 # {title}
 
@@ -38,28 +33,6 @@ files, the second the notebook):
 `grader check` runs the public checks listed in `public_checks.json` ({public} of {total}
 points); the hidden checks run when your work is graded. Every failed check says what was
 checked, on which input, and what was expected against what your code returned.
-"""
-RUN_AUTOGRADER = """\
-#!/usr/bin/env bash
-# Gradescope entry point: grade /autograder/submission into results/results.json.
-set -uo pipefail
-ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
-PYTHON="${{AUTOGRADER_PYTHON:-python3}}"
-export PYTHONPATH="$ROOT/source${{PYTHONPATH:+:$PYTHONPATH}}"
-mkdir -p "$ROOT/results"
-# An unreadable submission still gets a results.json (score 0, and why); exit 2 is ours.
-"$PYTHON" -m grader grade {assignment} "$ROOT/submission" --format json \\
-    --out "$ROOT/results/results.json" || true
-"""
-SETUP_SH = """\
-#!/usr/bin/env bash
-# Gradescope image set-up: Python, bubblewrap for the sandbox, the CPU build of torch and
-# the grader's dependencies (the grader itself is run from /autograder/source).
-set -euo pipefail
-apt-get update -qq
-apt-get install -y -qq python3 python3-pip python3-venv bubblewrap
-pip3 install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-pip3 install -q /autograder/source
 """
 
 
@@ -106,30 +79,6 @@ def release(assignment: str, out: Path) -> list[Path]:
     )
     (out / "README.md").write_text(readme)
     return sorted(out.iterdir())
-
-
-def bundle(assignment: str, out: Path) -> Path:
-    """A Gradescope autograder zip: setup.sh, run_autograder and the grader's source."""
-    load_assignment(assignment)
-    if out.suffix != ".zip":
-        raise ReleaseError(f"{out}: the autograder bundle must be a .zip file")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in (
-            ("setup.sh", SETUP_SH),
-            ("run_autograder", RUN_AUTOGRADER.format(assignment=assignment)),
-        ):
-            info = zipfile.ZipInfo(name)
-            info.external_attr = 0o755 << 16
-            archive.writestr(info, text)
-        for name in BUNDLED:
-            root = course.course_root() if name == "reference" else ENGINE_ROOT
-            path = root / name
-            files = [path] if path.is_file() else sorted(path.rglob("*"))
-            for file in files:
-                if file.is_file() and "__pycache__" not in file.parts:
-                    archive.write(file, Path("source") / file.relative_to(root))
-    return out
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""The GitHub Actions templates parse, and the commands they run do what the workflow
-expects (report files where the next steps look for them, exit codes that colour the run)."""
+"""The GitHub Actions templates parse, install what they should (the student kit, never the
+course), and the commands they run do what the workflow expects (report files where the next
+steps look for them, exit codes that colour the run)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import shlex
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import ROOT
 from typer.testing import CliRunner
 
 from grader.cli import app
+from grader.release import public_checks
 from grader.starter import reference_submission, starter_submission
 
 TEMPLATES = ROOT / "ci" / "github"
@@ -28,24 +31,56 @@ def _grader_command(steps: list[dict], verb: str) -> list[str]:
     return shlex.split(command.replace('"$ASSIGNMENT"', "layers"))
 
 
-def test_student_workflow_check_writes_what_the_later_steps_read(tmp_path: Path) -> None:
+def _fake_kit(folder: Path, solved: bool) -> Path:
+    """A student repository as the workflow checks it out: the kit's requirements.txt and
+    wheels/ beside the student's files (the reference, or the untouched stubs). The pip step
+    is not run here: this environment already has the grader the wheel would install."""
+    if solved:
+        reference_submission(folder)
+    else:
+        starter_submission("layers", folder)
+    (folder / "wheels").mkdir()
+    (folder / "requirements.txt").write_text("--find-links wheels\ndl-autograder\n")
+    return folder
+
+
+def test_student_workflow_installs_the_kit_and_never_the_course() -> None:
+    workflow = (TEMPLATES / "student-check.yml").read_text()
     steps = _steps("student-check.yml")
-    arguments = _grader_command(steps, "check")[1:]
+    checkouts = [step for step in steps if "actions/checkout" in step.get("uses", "")]
+    assert len(checkouts) == 1 and "with" not in checkouts[0]
+    assert not [step for step in steps if "working-directory" in step]
+    installs = [
+        line.strip()
+        for step in steps
+        for line in step.get("run", "").splitlines()
+        if line.strip().startswith("pip install")
+    ]
+    assert installs[-1] == "pip install -q -r requirements.txt"
+    assert all(
+        "requirements.txt" in line or "download.pytorch.org/whl/cpu" in line for line in installs
+    )
+    assert "git+" not in workflow and "dl-autograder" not in workflow
+
+
+def test_student_workflow_check_writes_what_the_later_steps_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = _steps("student-check.yml")
+    command = _grader_command(steps, "check")[1:]
     junit = next(s for s in steps if "junit-report" in s.get("uses", ""))["with"]["report_paths"]
+    public = len(public_checks("layers"))
     runner = CliRunner()
-    for submission, code in (
-        (reference_submission(tmp_path / "good"), 0),
-        (starter_submission("layers", tmp_path / "stubs"), 1),
-    ):
-        out = tmp_path / f"out-{code}"
-        command = [str(submission) if a == "." else a for a in arguments]
-        command = [str(out) if a == "grader-report" else a for a in command]
+    for solved, code in ((True, 0), (False, 1)):
+        kit = _fake_kit(tmp_path / f"kit-{code}", solved)
+        monkeypatch.chdir(kit)
         result = runner.invoke(app, command)
         assert result.exit_code == code, result.output
-        report = out / Path(junit).name
-        suites = ElementTree.parse(report).getroot()
-        assert int(suites.get("failures")) == (0 if code == 0 else int(suites.get("tests")))
-        assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+        assert "Visible checks: " in " ".join(result.output.split())
+        suites = ElementTree.parse(kit / junit).getroot()
+        assert int(suites.get("tests")) == public
+        assert int(suites.get("failures")) == (0 if solved else public)
+        assert (kit / Path(junit).parent / "report.html").read_text().startswith("<!DOCTYPE html>")
 
 
 def test_instructor_workflow_runs_a_resumable_batch() -> None:

@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 
 from grader.report.html import render_html
+from grader.report.json_report import HIDDEN_NOTE, to_results
 from grader.report.junit import render_junit
 from grader.report.markdown import render_markdown
 from grader.report.model import CheckResult, Report
 from grader.report.render import RENDERERS
+from grader.report.text import render_text
 
 HOSTILE = "you printed: <script>alert(1)</script> & more\x00 then \x1b[31mred\x1b[0m\nsecond line"
 # What XML 1.0 forbids (and HTML calls a parse error): C0 controls but tab, LF and CR.
@@ -98,6 +100,59 @@ def report() -> Report:
 def test_both_formats_are_registered() -> None:
     assert RENDERERS["junit"] is render_junit
     assert RENDERERS["html"] is render_html
+
+
+# --- what a student sees before the deadline ------------------------------------------
+
+
+def _visible_part(report: Report, hidden_not_run: int) -> Report:
+    """The report a public-only grading (`grader check`) would give."""
+    visible = tuple(result for result in report.results if result.visibility == "visible")
+    return replace(report, results=visible, hidden_not_run=hidden_not_run)
+
+
+def _words(text: str) -> str:
+    """The text with line breaks (the terminal report wraps at 80 columns) as spaces."""
+    return " ".join(text.split())
+
+
+def test_results_output_shows_the_visible_points_only(report: Report) -> None:
+    results = to_results(report)
+    assert results["output"] == (
+        f"Layers & <friends>. Visible checks: 5/13 ({HIDDEN_NOTE}). "
+        "Functions losing points: softmax_loss, network"
+    )
+    assert results["score"] == report.score == 7
+    hidden = [test["name"] for test in results["tests"] if test["visibility"] == "hidden"]
+    assert hidden == ["relu_forward: matches the reference"]
+
+
+def test_results_output_does_not_name_a_function_that_lost_hidden_points(report: Report) -> None:
+    lost = replace(report.results[1], score=0, passed=False)
+    results = to_results(replace(report, results=(report.results[0], lost, *report.results[2:])))
+    assert "Visible checks: 5/13" in results["output"]
+    assert "relu_forward" not in results["output"]
+    assert results["score"] == 5
+
+
+def test_the_instructor_text_report_shows_hidden_points(report: Report) -> None:
+    text = _words(render_text(report))
+    assert "Layers & <friends>: 7/15 (46.7%)" in text
+    assert "Visible checks" not in text
+
+
+def test_a_public_only_report_says_hidden_checks_are_to_come(report: Report) -> None:
+    public = _visible_part(report, hidden_not_run=1)
+    expected = f"Visible checks: 5/13 ({HIDDEN_NOTE})"
+    for text in (render_text(public), render_markdown(public), to_results(public)["output"]):
+        assert expected in _words(text)
+
+
+def test_without_hidden_checks_the_headline_is_the_whole_score(report: Report) -> None:
+    results = to_results(_visible_part(report, hidden_not_run=0))
+    assert results["output"] == (
+        "Layers & <friends>: 5/13 (38.5%). Functions losing points: softmax_loss, network"
+    )
 
 
 # --- JUnit ----------------------------------------------------------------------------

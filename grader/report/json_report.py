@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from grader.report.model import Report
 
@@ -28,7 +29,7 @@ def to_results(report: Report) -> dict:
         )
     return envelope(
         report.score,
-        summary(report),
+        visible_summary(report),
         tests,
         {
             "assignment": report.assignment,
@@ -77,12 +78,41 @@ def stable_results(report: Report) -> dict:
     return data
 
 
-def summary(report: Report) -> str:
+HIDDEN_NOTE = "hidden checks are not shown before the deadline"
+
+
+def has_hidden_checks(report: Report) -> bool:
+    """Whether the assignment has checks a student may not see yet: graded ones with a
+    visibility other than `visible`, or ones a public-only grading left out."""
+    return report.hidden_not_run > 0 or any(r.visibility != "visible" for r in report.results)
+
+
+def _headline(report: Report, visible_only: bool) -> str:
+    """Score line and the functions losing points, over the checks `report` holds."""
     failed = [total.function for total in report.functions() if total.score < total.max_score]
-    text = f"{report.title}: {report.score:g}/{report.max_score:g} ({report.percent:.1f}%)"
+    points = f"{report.score:g}/{report.max_score:g}"
+    if visible_only:
+        text = f"{report.title}. Visible checks: {points} ({HIDDEN_NOTE})"
+    else:
+        text = f"{report.title}: {points} ({report.percent:.1f}%)"
     if failed:
         text += f". Functions losing points: {', '.join(failed)}"
     return text
+
+
+def summary(report: Report) -> str:
+    """The headline over every check the report holds: an instructor's report shows hidden
+    points; a public-only grading (`grader check`) says that hidden checks are still to come."""
+    return _headline(report, visible_only=report.hidden_not_run > 0)
+
+
+def visible_summary(report: Report) -> str:
+    """The headline a student always sees (results.json's `output`): the visible checks only,
+    so that neither hidden points nor the functions losing them show before the deadline."""
+    if not has_hidden_checks(report):
+        return summary(report)
+    visible = tuple(result for result in report.results if result.visibility == "visible")
+    return _headline(replace(report, results=visible), visible_only=True)
 
 
 def render_json(report: Report) -> str:

@@ -45,6 +45,7 @@ class Report:
     grader_version: str
     execution_time: float
     notes: tuple[str, ...] = ()
+    hidden_not_run: int = 0  # hidden checks a public-only grading left out
     timings: Mapping[str, float] = field(default_factory=dict)  # profiling, never rendered
 
     @property
