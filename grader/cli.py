@@ -6,6 +6,7 @@ error. A misbehaving submission is never an error of the grader.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from enum import Enum
@@ -17,12 +18,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from grader import course
 from grader.assignments import UnknownAssignment, assignment_ids, load_assignment
 from grader.batch import run_batch
 from grader.checks import CHECKS
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.gradescope import bundle
 from grader.grading import GradeOptions, grade
+from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
+from grader.recording import ReferenceSource
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
 from grader.report.model import Report
@@ -128,16 +132,38 @@ def grade_options(
     )
 
 
+def student_kit(submission: Path, kit: Path | None, seed: int) -> Kit | None:
+    """Where `grader check` takes the reference's answers from: the course pack when there
+    is one (instructors; None), else the student kit given or found beside the work."""
+    if kit is None:
+        if course.available():
+            return None
+        kit = find_kit(submission, Path.cwd())
+        if kit is None:
+            fail(
+                f"no {KIT_FILE} here: run grader check in the folder of the assignment kit "
+                "you downloaded (or pass --kit PATH)"
+            )
+    try:
+        loaded = load_kit(kit)
+    except KitError as error:
+        fail(str(error))
+    if seed != loaded.seed:
+        fail(f"--seed {seed}: this kit's public checks were recorded with seed {loaded.seed}")
+    return loaded
+
+
 def run_grading(
     assignment: str,
     submission: Path,
     formats: list[Format],
     out: str | None,
+    source: ReferenceSource | None = None,
     **settings: object,
 ) -> Report:
     options = grade_options(**settings)
     try:
-        return grade(assignment, submission, options)
+        return grade(assignment, submission, options, source)
     except SubmissionError as error:
         write_unreadable(str(error), formats, out)
         fail(str(error))
@@ -231,20 +257,27 @@ def check_command(
     timeout: Timeout = 10.0,
     fail_under: FailUnder = None,
     cifar_dir: CifarDir = None,
+    kit: Annotated[
+        Path | None,
+        typer.Option(help=f"A student kit's {KIT_FILE} (default: found beside your work)."),
+    ] = None,
 ) -> None:
     """What students run: the public checks, feedback in the terminal (CI: --format junit)."""
-    report = run_grading(
-        assignment,
-        submission,
-        [Format.text, *format],
-        out,
-        public_only=True,
-        seed=seed,
-        timeout=timeout,
-        device=Device.auto,
-        cifar_dir=cifar_dir,
-    )
-    write_outputs(report, [Format.text, *format], out)
+    loaded = student_kit(submission, kit, seed)
+    with loaded.in_use() if loaded else contextlib.nullcontext():
+        report = run_grading(
+            assignment,
+            submission,
+            [Format.text, *format],
+            out,
+            loaded.source if loaded else None,
+            public_only=True,
+            seed=seed,
+            timeout=timeout,
+            device=Device.auto,
+            cifar_dir=cifar_dir,
+        )
+        write_outputs(report, [Format.text, *format], out)
     finish(report, fail_under)
 
 

@@ -10,10 +10,12 @@ grader's process, never in a worker.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -83,11 +85,16 @@ def reference_dir() -> Path:
 _kit: tuple[dict[str, object], dict[str, bytes]] | None = None
 
 
-def use_kit(specs: dict[str, object], resources: dict[str, bytes]) -> None:
-    """Grade from a student kit from now on: its assignment specs and data files stand in
+@contextlib.contextmanager
+def kit_in_use(specs: dict[str, object], resources: dict[str, bytes]) -> Iterator[None]:
+    """Grade from a student kit meanwhile: its assignment specs and data files stand in
     for the course pack (grader.kit)."""
     global _kit
-    _kit = (dict(specs), dict(resources))
+    previous, _kit = _kit, (dict(specs), dict(resources))
+    try:
+        yield
+    finally:
+        _kit = previous
 
 
 def kit_specs() -> dict[str, object] | None:

@@ -12,6 +12,7 @@ public checks read. No solution code, no mistake variant, no input only hidden c
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import importlib
 import sys
@@ -204,8 +205,21 @@ def find_kit(*starts: Path) -> Path | None:
     return None
 
 
-def load_kit(path: Path) -> tuple[AssignmentSpec, ReferenceSource, int]:
-    """Read a kit file; from then on the engine grades from it (course.use_kit)."""
+@dataclasses.dataclass(frozen=True)
+class Kit:
+    """A read kit: grade inside `in_use()` with `source` and the recorded `seed`."""
+
+    spec: AssignmentSpec
+    source: ReferenceSource
+    seed: int
+    resources: Mapping[str, bytes]
+
+    def in_use(self) -> contextlib.AbstractContextManager[None]:
+        return course.kit_in_use({self.spec.id: self.spec}, dict(self.resources))
+
+
+def load_kit(path: Path) -> Kit:
+    """Read a kit file (plain data; the public property modules it carries are run)."""
     try:
         data = codec.decode(Path(path).read_bytes())
     except (OSError, codec.MalformedMessage) as error:
@@ -217,13 +231,9 @@ def load_kit(path: Path) -> tuple[AssignmentSpec, ReferenceSource, int]:
         module = types.ModuleType(f"{KIT_MODULES}.{name.rsplit('.', 1)[-1]}")
         exec(compile(source, f"<kit: {name}>", "exec"), module.__dict__)  # noqa: S102 - kit code
         modules[name] = module
-    spec = decode_spec(data["spec"], modules)
-    course.use_kit(
-        {spec.id: spec},
-        {name: array.tobytes() for name, array in data["resources"].items()},
-    )
-    tape = Tape(answers=data["answers"])
-    return spec, ReferenceSource(tape, replay=True), int(data["seed"])
+    resources = {name: array.tobytes() for name, array in data["resources"].items()}
+    source = ReferenceSource(Tape(answers=data["answers"]), replay=True)
+    return Kit(decode_spec(data["spec"], modules), source, int(data["seed"]), resources)
 
 
 def kit_checks(spec: AssignmentSpec) -> tuple[int, int]:

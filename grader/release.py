@@ -13,9 +13,11 @@ import nbformat
 from grader.assignments import load_assignment
 from grader.checks import CHECKS
 from grader.grading import GradeOptions, grade
+from grader.kit import write_kit_file
 from grader.notebooks import starter_notebook
 from grader.report.json_report import stable_results
 from grader.starter import reference_submission, starter_modules, starter_submission
+from grader.wheel import build_wheel
 
 STUDENT_README = """\
 # {title}
@@ -24,16 +26,44 @@ Implement the functions in {files} (or in `{assignment}.ipynb`, the same stubs a
 notebook: hand in one or the other). Each function's docstring says what it must compute;
 its body raises `NotImplementedError` until you write it.
 
-Check your work before you hand it in, in this folder (the first command checks the .py
-files, the second the notebook):
+## Install the checker (once)
+
+In this folder, with Python 3.10 or newer:
+
+    python3 -m venv .venv
+    . .venv/bin/activate          # Windows: .venv\\Scripts\\activate
+    pip install -r requirements.txt
+
+(In Colab or Jupyter: `%pip install -r requirements.txt` in a cell.)
+
+## Check your work
+
+In this folder (the first command checks the .py files, the second the notebook):
 
     grader check {assignment} .
     grader check {assignment} {assignment}.ipynb
 
-`grader check` runs the public checks listed in `public_checks.json` ({public} of {total}
-points); the hidden checks run when your work is graded. Every failed check says what was
-checked, on which input, and what was expected against what your code returned.
+`grader check` runs the public checks listed in `public_checks.json`: {local} of them
+({local_points} points) run here, from the answers recorded in `public_checks.kit`;
+{remote} more ({remote_points} points) need the course's own code and run when your work is
+graded, together with the hidden checks ({total} points for the whole assignment). Every
+failed check says what was checked, on which input, and what was expected against what your
+code returned.
+`--format json --out report.json` (or `junit`, `html`, `md`) writes a report file as well.
 """
+REQUIREMENTS = """\
+# The checker for this assignment: pip install -r requirements.txt (a fresh virtualenv).
+# The engine comes from wheels/ beside this file; its dependencies from the package index.
+--find-links wheels
+{engine}=={version}
+{extra}"""
+
+
+KIT_EXTRAS = {"gpu": ("torch",)}  # what a kit needs beyond the engine's own dependencies
+
+
+def spec_points(spec: object) -> float:
+    return sum(function.points for function in spec.functions)
 
 
 class ReleaseError(Exception):
@@ -41,15 +71,20 @@ class ReleaseError(Exception):
 
 
 def public_checks(assignment: str) -> list[dict]:
-    """The visible checks, as a student may see them before grading."""
+    """The visible checks, as a student may see them before grading, and where each runs."""
     listed = []
     for spec in load_assignment(assignment):
         for function in spec.functions:
             for check in function.checks:
                 if check.visibility == "visible":
-                    description = CHECKS[check.kind].describe(check, function)
+                    kind = CHECKS[check.kind]
                     listed.append(
-                        {"function": function.name, "check": description, "points": check.points}
+                        {
+                            "function": function.name,
+                            "check": kind.describe(check, function),
+                            "points": check.points,
+                            "runs": "grader check" if kind.kit else "when graded",
+                        }
                     )
     return listed
 
@@ -61,21 +96,33 @@ def _empty_target(directory: Path) -> None:
 
 
 def release(assignment: str, out: Path) -> list[Path]:
-    """Write the student starter bundle for `assignment` into the empty folder `out`."""
+    """Write the student kit for `assignment` into the empty folder `out`: stubs and
+    notebook, README, the engine wheel and requirements.txt, the recorded public checks."""
     (spec,) = load_assignment(assignment)
     _empty_target(out)
     starter_submission(assignment, out)
     nbformat.write(starter_notebook(assignment), out / f"{assignment}.ipynb")
+    write_kit_file(assignment, out)
+    wheel = build_wheel(out / "wheels")
+    extra = "".join(f"{name}\n" for name in KIT_EXTRAS.get(assignment, ()))
+    engine, version = wheel.name.split("-")[:2]
+    (out / "requirements.txt").write_text(
+        REQUIREMENTS.format(engine=engine.replace("_", "-"), version=version, extra=extra)
+    )
     checks = public_checks(assignment)
     (out / "public_checks.json").write_text(json.dumps(checks, indent=2) + "\n")
-    total = sum(function.points for function in spec.functions)
+    local = [check for check in checks if check["runs"] == "grader check"]
+    remote = [check for check in checks if check["runs"] != "grader check"]
     files = ", ".join(f"`{module}.py`" for module in starter_modules()[assignment])
     readme = STUDENT_README.format(
         title=spec.title,
         files=files,
         assignment=assignment,
-        public=f"{sum(check['points'] for check in checks):g}",
-        total=f"{total:g}",
+        local=len(local),
+        local_points=f"{sum(check['points'] for check in local):g}",
+        remote=len(remote),
+        remote_points=f"{sum(check['points'] for check in remote):g}",
+        total=f"{spec_points(spec):g}",
     )
     (out / "README.md").write_text(readme)
     return sorted(out.iterdir())
