@@ -138,7 +138,7 @@ def environment_for(
     with tempfile.TemporaryDirectory(prefix="grader-reference-") as scratch:
         for module in assignment.reference_worker if live else ():
             shutil.copyfile(course.reference_dir() / f"{module}.py", Path(scratch) / f"{module}.py")
-        with Worker(Path(scratch), isolation, options.timeout) as worker:
+        with Worker(Path(scratch), isolation.trusted(), options.timeout) as worker:
             info = worker.drive("device_info", {"device": options.device})
             name = info["name"] if info["device"] == "cuda" else "CPU (no CUDA device in use)"
             yield Environment(worker, info["device"], name)
@@ -194,7 +194,7 @@ def grade_submission(
         ("reference_calls", reference.seconds),
     ):
         timings[key] = timings.get(key, 0.0) + seconds
-    return results, isolation.describe(), environment.device_name
+    return results, isolation.describe(worker.sealing), environment.device_name
 
 
 def grade(

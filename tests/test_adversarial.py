@@ -59,7 +59,7 @@ def test_attack_is_contained_without_bubblewrap(attack: Path, tmp_path: Path) ->
     os.environ.update(env)
     from grader.sandbox import launcher
 
-    launcher.bubblewrap_works.cache_clear()
+    launcher.bubblewrap_refusal.cache_clear()
     try:
         report = graded(submission_with(attack, tmp_path / "submission"), options)
     finally:
@@ -68,7 +68,7 @@ def test_attack_is_contained_without_bubblewrap(attack: Path, tmp_path: Path) ->
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        launcher.bubblewrap_works.cache_clear()
+        launcher.bubblewrap_refusal.cache_clear()
     assert "WEAKER" in report.isolation
     check_expectations(report, expect)
 

@@ -25,8 +25,8 @@ from grader.sandbox import codec, launcher
 from grader.sandbox.codec import Handle, MalformedMessage
 from grader.sandbox.launcher import Isolation
 
-WORKER_FILES = ("worker.py", "codec.py", "torch_driver.py")
 START_TIMEOUT = 60.0
+SEALING_CAP = 500
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,11 @@ def tree_cpu_seconds(root: int) -> float:
     return nanoseconds / 1e9 + ticks / os.sysconf("SC_CLK_TCK")
 
 
-def _death_message(code: int) -> str:
-    """bubblewrap reports a child killed by signal N as exit code 128+N."""
+def _death_message(code: int | None) -> str:
+    """bubblewrap reports a child killed by signal N as exit code 128+N; None: the worker
+    closed its end of the pipe but did not end."""
+    if code is None:
+        return "the worker closed its pipe to the grader during the call (killed)"
     number = -code if code < 0 else code - 128
     try:
         name = signal.Signals(number).name
@@ -126,7 +129,8 @@ class Worker:
         self.timeout = timeout
         self.generation = 0
         self.process: subprocess.Popen | None = None
-        self.work_dir: str | None = None
+        self.scratch: str | None = None
+        self.sealing = ""  # how the worker sealed itself, as it said on starting
         self.imported: set[str] = set()
         self.poisoned: dict[tuple[str, str | None], CallError] = {}
         self.token = f"grader-{os.getpid()}-{id(self)}"
@@ -144,25 +148,25 @@ class Worker:
         began = time.perf_counter()
         self.generation += 1
         self.imported = set()
-        self.work_dir = tempfile.mkdtemp(prefix="grader-worker-")
-        os.mkdir(os.path.join(self.work_dir, "worker"))
-        for name in WORKER_FILES:
-            shutil.copy(Path(__file__).with_name(name), os.path.join(self.work_dir, "worker"))
-        shutil.copytree(self.submission_dir, os.path.join(self.work_dir, "submission"))
+        self.scratch = tempfile.mkdtemp(prefix="grader-worker-")
+        submission = launcher.prepare(Path(self.scratch), self.submission_dir, self.isolation)
         request_read, self.request_fd = os.pipe()
         self.reply_fd, reply_write = os.pipe()
         self.process = launcher.launch(
-            Path(self.work_dir), (request_read, reply_write), self.isolation, self.token
+            Path(self.scratch), (request_read, reply_write), self.isolation, self.token
         )
         os.close(request_read)
         os.close(reply_write)
+        os.set_blocking(self.request_fd, False)
+        request = {"op": "start", "submission": submission, "seed": self.global_seed}
         try:
-            self._exchange({"op": "reseed", "seed": self.global_seed}, START_TIMEOUT)
+            reply = self._exchange(request, START_TIMEOUT)
         except StudentCallFailed as failure:
             raise WorkerStartError(
                 f"could not start the grading worker ({self.isolation.mode}): "
                 f"{failure.error.message}"
             ) from None
+        self.sealing = str(reply.get("value"))[:SEALING_CAP]
         self.start_seconds += time.perf_counter() - began
 
     def stop(self) -> None:
@@ -174,9 +178,9 @@ class Worker:
             os.close(self.reply_fd)
             launcher.kill_leftovers(self.token)
             self.process = None
-        if self.work_dir is not None:
-            shutil.rmtree(self.work_dir, ignore_errors=True)
-            self.work_dir = None
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
 
     close = stop
 
@@ -186,7 +190,7 @@ class Worker:
         began = time.perf_counter()
         deadline = time.monotonic() + timeout
         try:
-            codec.write_frame(self.request_fd, codec.encode(request))
+            self._write(codec.frame(codec.encode(request)), deadline)
             header = self._read(8, deadline)
             (size,) = struct.unpack("<Q", header)
             if size > codec.MAX_FRAME_BYTES:
@@ -198,7 +202,7 @@ class Worker:
                 CallError("timeout", "Timeout", f"did not finish within {timeout:g} s (killed)")
             ) from None
         except (EOFError, BrokenPipeError):
-            code = self.process.wait()
+            code = self._exit_code(deadline)
             self.stop()
             raise StudentCallFailed(CallError("crash", "Crash", _death_message(code))) from None
         except MalformedMessage as error:
@@ -218,6 +222,25 @@ class Worker:
             fields = [str(error.get(key, "")) for key in ("kind", "type", "message", "where")]
             raise StudentCallFailed(CallError(*fields), reply["stdout"])
         return reply
+
+    def _exit_code(self, deadline: float) -> int | None:
+        """How the worker ended, once its pipe closed; None if it goes on (closing a pipe
+        in student code must not make the grader wait forever)."""
+        try:
+            return self.process.wait(timeout=max(deadline - time.monotonic(), 1.0))
+        except subprocess.TimeoutExpired:
+            return None
+
+    def _write(self, data: bytes, deadline: float) -> None:
+        """Send without blocking past the deadline: a worker that stopped reading (its pipe
+        kept open by a process it started) must not hang the grader."""
+        view = memoryview(data)
+        while view:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([], [self.request_fd], [], remaining)[1]:
+                raise TimeoutError
+            with contextlib.suppress(BlockingIOError):
+                view = view[os.write(self.request_fd, view[: 1 << 20]) :]
 
     def _read(self, size: int, deadline: float) -> bytes:
         data = bytearray()

@@ -236,8 +236,13 @@ class _Reader:
         return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
+def frame(payload: bytes) -> bytes:
+    """A payload as sent: its length (8 bytes, little-endian), then the payload."""
+    return struct.pack("<Q", len(payload)) + payload
+
+
 def write_frame(fd: int, payload: bytes) -> None:
-    view = memoryview(struct.pack("<Q", len(payload)) + payload)
+    view = memoryview(frame(payload))
     while view:
         written = os.write(fd, view)
         view = view[written:]

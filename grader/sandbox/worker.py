@@ -1,12 +1,14 @@
 """The worker loop: the only place student code is imported and called.
 
 Runs in its own process (inside bubblewrap when available), started as
-`python -I worker.py REQUEST_FD REPLY_FD SUBMISSION_DIR MEMORY_BYTES`. It answers one
-request at a time with plain data (see codec.py). Objects the grader must not receive
-(a layer's cache) stay here behind handles. Everything here is on the student's side of
-the wall: the grader trusts none of what it sends back beyond its type.
+`python -I worker.py REQUEST_FD REPLY_FD MEMORY_BYTES private|shared` in its scratch folder.
+It seals itself (seal.py), learns from the first request where the submission is (so that
+the path is never on its command line), then answers one request at a time with plain
+data (see codec.py). Objects the grader must not receive (a layer's cache) stay here
+behind handles. Everything here is on the student's side of the wall: the grader trusts
+none of what it sends back beyond its type.
 
-Copied into the sandbox beside codec.py; imports nothing from the grader package.
+Copied into the sandbox beside codec.py and seal.py; imports nothing from the grader package.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
+import seal  # noqa: E402
 from codec import (  # noqa: E402  (the path above makes the sibling importable)
     Handle,
     RngSeed,
@@ -304,13 +307,24 @@ def serve(request_fd: int, reply_fd: int, worker: Worker) -> None:
         write_frame(reply_fd, payload)
 
 
-def main() -> None:
-    request_fd, reply_fd = int(sys.argv[1]), int(sys.argv[2])
-    submission_dir, memory_bytes = sys.argv[3], int(sys.argv[4])
-    limit_resources(memory_bytes)
+def start(request_fd: int, reply_fd: int, sealing: str) -> Worker:
+    """The grader's first request names the submission folder (relative to the scratch
+    folder) and the seed; the reply says how the worker is sealed."""
+    request = decode(read_frame(request_fd))
+    submission_dir = os.path.abspath(request["submission"])
+    os.environ["HOME"] = os.path.dirname(submission_dir)
     sys.path.insert(0, submission_dir)
     os.chdir(submission_dir)
-    serve(request_fd, reply_fd, Worker(submission_dir))
+    seed_global_generators(int(request["seed"]))
+    write_frame(reply_fd, encode({"ok": True, "value": sealing, "stdout": ""}))
+    return Worker(submission_dir)
+
+
+def main() -> None:
+    sealing = seal.seal(private=sys.argv[4] == "private")
+    request_fd, reply_fd, memory_bytes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    limit_resources(memory_bytes)
+    serve(request_fd, reply_fd, start(request_fd, reply_fd, sealing))
 
 
 if __name__ == "__main__":
