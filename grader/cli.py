@@ -44,6 +44,25 @@ EXIT_BELOW_THRESHOLD = 1
 EXIT_USAGE = 2
 
 
+@app.callback()
+def choose_course(
+    course_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--course",
+            help=f"The course pack's folder (holding reference/); else ${course.ENV_VAR}, "
+            "the current folder or one above it.",
+        ),
+    ] = None,
+) -> None:
+    """Grade deep-learning course assignments."""
+    if course_dir is not None:
+        try:
+            course.use_course(course_dir)
+        except course.CourseNotFound as error:
+            fail(f"--course {course_dir}: {error}")
+
+
 class Format(str, Enum):
     text = "text"
     json = "json"
