@@ -216,6 +216,13 @@ def test_the_cifar_kit_says_its_checks_run_when_graded(kits: dict[str, Path]) ->
     assert "run when your work is\ngraded" in (kits["cifar"] / "README.md").read_text()
 
 
+SITE = "import site; print(site.getsitepackages()[0])"
+ENGINE_FILES = (
+    "import importlib.metadata as m; "
+    "print(*(f.locate() for f in m.distribution('dl-autograder').files if f.suffix == '.py'))"
+)
+
+
 def _run(command: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
 
@@ -238,13 +245,11 @@ def test_a_fresh_venv_from_the_kit_checks_like_the_instructor(
     env.pop("PYTHONPATH", None)
     probe = _run([str(python), "-c", "import reference"], tmp_path, env)
     assert "No module named 'reference'" in probe.stderr
-    site = Path(
-        _run(
-            [str(python), "-c", "import site; print(site.getsitepackages()[0])"], tmp_path, env
-        ).stdout.strip()
-    )
-    texts = {str(p): p.read_text(errors="replace") for p in site.rglob("*.py")}
-    assert len(texts) > 100 and not leaked(texts, solution_lines())
+    site = Path(_run([str(python), "-c", SITE], tmp_path, env).stdout.strip())
+    assert not [entry.name for entry in site.iterdir() if entry.name.startswith("reference")]
+    listed = _run([str(python), "-c", ENGINE_FILES], tmp_path, env).stdout.split()
+    texts = {name: Path(name).read_text(errors="replace") for name in listed}
+    assert len(texts) > 50 and not leaked(texts, solution_lines())
     for path in corpus("layers", tmp_path / "work")[:4] + [CORPORA / "layers" / "correct_alt"]:
         out = tmp_path / f"{path.name}.json"
         ran = _run(
