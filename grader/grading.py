@@ -156,8 +156,9 @@ def grade_submission(
     submission: Submission,
     options: GradeOptions,
     timings: dict[str, float],
-    source: ReferenceSource,
+    source: ReferenceSource | None = None,
 ) -> tuple[list[CheckResult], str, str]:
+    source = source or ReferenceSource()
     isolation = isolation_for(assignment, options)
     reference = source.reference(assignment.reference_module)
     results = []
