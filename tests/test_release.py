@@ -23,13 +23,14 @@ from grader.release import public_checks, validate
 from grader.starter import reference_submission, starter_modules
 
 
-def test_release_writes_stubs_notebook_public_checks_and_readme(tmp_path: Path) -> None:
+def test_release_writes_the_student_kit(tmp_path: Path) -> None:
     out = tmp_path / "release"
     result = CliRunner().invoke(app, ["release", "cifar", "--out", str(out)])
     assert result.exit_code == 0, result.output
     names = {path.name for path in out.iterdir()}
     stubs = {f"{module}.py" for module in starter_modules()["cifar"]}
-    assert names == stubs | {"cifar.ipynb", "public_checks.json", "README.md"}
+    kit = {"public_checks.json", "public_checks.kit", "requirements.txt", "wheels", "README.md"}
+    assert names == stubs | kit | {"cifar.ipynb"}
     nbformat.validate(nbformat.read(out / "cifar.ipynb", as_version=4))
     listed = json.loads((out / "public_checks.json").read_text())
     assert listed == public_checks("cifar") and all(item["points"] > 0 for item in listed)
