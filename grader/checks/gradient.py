@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader import tolerances
 from grader.assignments.spec import Case, CheckSpec, FunctionSpec
 from grader.checks.compare import (
-    GRADIENT_TOLERANCE,
     compare_outputs,
     format_index,
     format_number,
@@ -28,7 +28,8 @@ from grader.checks.describe import describe_case
 from grader.checks.mistakes import identify_mistake, record_failure_paths
 from grader.checks.procedures import as_array, run
 
-STEP = 1e-6
+STEP = tolerances.GRADIENT_STEP
+GRADIENT_TOLERANCE = tolerances.GRADIENT
 MAX_COORDINATES = 240
 
 

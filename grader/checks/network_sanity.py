@@ -13,21 +13,21 @@ from collections.abc import Callable
 
 import numpy as np
 
+from grader import tolerances
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.blame import find_suspects
-from grader.checks.compare import GRADIENT_TOLERANCE
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.network import Architecture, Pieces, backward, forward, reference_pieces
 from grader.cifar10 import ImageSet, load_images
 
 SMALL_STD = 1e-3  # "small initial weights": scores near zero, so the loss is ln(classes)
-CHANCE_TOLERANCE = 1e-3  # the reference is within 1e-7 of ln(10) on these weights
+CHANCE_TOLERANCE = tolerances.CHANCE_LOSS
+GRADIENT_TOLERANCE = tolerances.GRADIENT
 REGULARIZATION = (0.0, 0.1, 1.0, 10.0)
 DIRECTIONS = 3  # random directions per parameter for the directional derivatives
-STEP = 1e-6  # moves a pre-activation by about 6e-5 on unit-std images
-KINK_MARGIN = 1e-3  # parameters are redrawn until no ReLU input is this close to 0
-GRADIENT_FLOOR = 1e-3  # directional derivatives this small count as zero (a bias before
-# batchnorm has none; rounding leaves about 1e-9 there)
+STEP = tolerances.GRADIENT_STEP
+KINK_MARGIN = tolerances.NETWORK_KINK_MARGIN
+GRADIENT_FLOOR = tolerances.NETWORK_GRADIENT_FLOOR
 REDRAWS = 50
 DROPOUT_SEED = 231  # one fixed mask for every forward pass of a gradient check
 

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from grader import tolerances
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.compare import relative_error
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
@@ -21,9 +22,10 @@ from grader.checks.structure import ORTHOGONALITY_TOLERANCE, gram_deviation
 
 STEPS, RELOAD_AT = 12, 6
 PARAM_SHAPES = ((6, 4), (5,), (3, 3))
-TOLERANCE = {"float64": 1e-9, "float32": 1e-4}
-FORWARD_TOLERANCE = {"float64": 1e-10, "float32": 1e-5}
-GRADIENT_STEP, GRADIENT_TOLERANCE, DIRECTIONS = 1e-6, 1e-6, 3
+TOLERANCE = tolerances.TORCH_TRAJECTORY
+FORWARD_TOLERANCE = tolerances.TORCH_FORWARD
+GRADIENT_STEP, TORCH_GRADIENT_TOLERANCE = tolerances.GRADIENT_STEP, tolerances.TORCH_GRADIENT
+DIRECTIONS = 3
 INIT_SHAPES = ((300, 500), (64, 32, 3, 3))
 ORTHOGONAL_SHAPES = ((30, 50), (50, 30), (16, 8, 3, 3))
 
@@ -206,8 +208,10 @@ def torch_gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcom
         )
         exact = np.array([float(np.sum(grad * d)) for d in ds])
         error = relative_error(exact, numeric)
-        if not error <= GRADIENT_TOLERANCE:
-            wrong.append(f"{name}: relative error {error:.3g} (allowed {GRADIENT_TOLERANCE:g})")
+        if not error <= TORCH_GRADIENT_TOLERANCE:
+            wrong.append(
+                f"{name}: relative error {error:.3g} (allowed {TORCH_GRADIENT_TOLERANCE:g})"
+            )
     if not wrong:
         return Outcome(True)
     shapes = ", ".join(f"{n} {v.shape}" for n, v in zip(names, inputs, strict=True))
