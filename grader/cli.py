@@ -22,11 +22,11 @@ from grader import course
 from grader.assignments import UnknownAssignment, assignment_ids, load_assignment
 from grader.batch import run_batch
 from grader.checks import CHECKS
+from grader.checks.recording import ReferenceSource
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.gradescope import bundle
 from grader.grading import GradeOptions, grade
 from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
-from grader.recording import ReferenceSource
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
 from grader.report.model import Report

@@ -19,7 +19,7 @@ from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
 from grader.checks import CHECKS
 from grader.checks.context import CheckContext
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
-from grader.recording import ReferenceSource
+from grader.checks.recording import ReferenceSource
 from grader.report.model import CheckResult, Report
 from grader.sandbox.client import Worker
 from grader.sandbox.launcher import Isolation, choose_isolation, cuda_devices

@@ -1,12 +1,13 @@
 """A student kit's public checks: recorded from the course pack, run without it.
 
 `record` grades the reference as if it were a student with the public checks only,
-recording every reference answer they need, failure paths included (grader.recording). The kit file
-(`public_checks.kit`, plain data in the worker codec, never pickle) then holds: the
-assignment specs with hidden checks reduced to their name, kind and points, the recorded
-answers, the source of the modules defining the public properties (which must import
-nothing of the course pack and define no hidden property), and the course data files the
-public checks read. No solution code, no mistake variant, no input only hidden checks use.
+recording every reference answer they need, failure paths included
+(grader.checks.recording). The kit file (`public_checks.kit`, plain data in the worker
+codec, never pickle) then holds: the assignment specs with hidden checks reduced to their
+name, kind and points, the recorded answers, the source of the modules defining the public
+properties (which must import nothing of the course pack and define no hidden property),
+and the course data files the public checks read. No solution code, no mistake variant, no
+input only hidden checks use.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from grader.assignments.spec import AssignmentSpec, CheckSpec
 from grader.checks import CHECKS
 from grader.checks.experiments import BANDS
 from grader.checks.properties import Property
+from grader.checks.recording import NotRecorded, ReferenceSource, Tape
 from grader.grading import GradeOptions, grade
-from grader.recording import NotRecorded, ReferenceSource, Tape
 from grader.sandbox import codec
 from grader.starter import reference_submission
 

@@ -50,25 +50,27 @@ costs every check.
 """
 
 
-def _read_notebook(path: Path, shown_as: Path) -> nbformat.NotebookNode:
-    """The notebook at `path` in format 4; anything else is a SubmissionError naming it
-    `shown_as`."""
-    from grader.submission import SubmissionError  # grader.submission imports this module
+class NotebookError(ValueError):
+    """A file that is not a readable Jupyter notebook (the message names it)."""
 
+
+def _read_notebook(path: Path, shown_as: Path) -> nbformat.NotebookNode:
+    """The notebook at `path` in format 4; anything else is a NotebookError naming it
+    `shown_as`."""
     try:
         text = path.read_text(encoding="utf-8")
         content = json.loads(text)
     except ValueError as error:  # undecodable bytes or not JSON
-        raise SubmissionError(f"{shown_as}: not a Jupyter notebook (not JSON: {error})") from None
+        raise NotebookError(f"{shown_as}: not a Jupyter notebook (not JSON: {error})") from None
     if not isinstance(content, dict) or "nbformat" not in content:
-        raise SubmissionError(f"{shown_as}: not a Jupyter notebook (JSON without nbformat version)")
+        raise NotebookError(f"{shown_as}: not a Jupyter notebook (JSON without nbformat version)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # missing cell ids and the like, which nbformat fixes
             notebook = nbformat.reads(text, as_version=4)
             nbformat.validate(notebook)
     except Exception as error:  # nbformat signals a malformed notebook with many exception types
-        raise SubmissionError(
+        raise NotebookError(
             f"{shown_as}: not a valid Jupyter notebook ({_complaint(error)})"
         ) from None
     return notebook

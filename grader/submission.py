@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from grader.notebooks import cell_line, notebook_source
+from grader.notebooks import NotebookError, cell_line, notebook_source
 
 MAX_FILE_BYTES = 5 * 2**20
 MAX_TOTAL_BYTES = 50 * 2**20
@@ -146,7 +146,10 @@ def _convert_notebooks(
                 f"was handed in too; a function both define is taken from {notebook.stem}.py"
             )
         shown_as = handed_in if handed_in.suffix == ".ipynb" else handed_in / notebook.name
-        source = notebook_source(notebook, shown_as)
+        try:
+            source = notebook_source(notebook, shown_as)
+        except NotebookError as error:
+            raise SubmissionError(str(error)) from None
         module.write_text(source, encoding="utf-8")
         origins[module.name] = Origin(notebook.name, source)
     return origins, tuple(notes)

@@ -20,9 +20,9 @@ from conftest import CORPORA, ROOT, submission_with
 from grader import course
 from grader.assignments import load_assignment
 from grader.checks import CHECKS
+from grader.checks.recording import ReferenceSource, Tape
 from grader.grading import GradeOptions, grade
 from grader.kit import KIT_FILE, load_kit
-from grader.recording import ReferenceSource, Tape
 from grader.release import release
 from grader.report.model import Report
 from grader.sandbox import codec

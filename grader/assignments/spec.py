@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from grader import tolerances
+
 Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
 CallKind = Literal["forward", "backward", "plain"]
 
@@ -63,7 +65,7 @@ class FunctionSpec:
     gradient_of: Mapping[str, int] = field(default_factory=dict)
     dict_outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     mutable_args: tuple[int, ...] = ()
-    tolerance: float = 1e-6
+    tolerance: float = tolerances.REFERENCE
 
     @property
     def points(self) -> float:

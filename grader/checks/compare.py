@@ -1,20 +1,18 @@
-"""The one home of tolerances and of comparing returned values with expected ones.
+"""Comparing returned values with expected ones (the tolerances: grader.tolerances).
 
 Errors are norm-wise relative (||got - expected|| / max(||got||, ||expected||)), which is
 scale-free and does not blow up on near-zero entries the way element-wise ratios do.
-Correct float64 implementations written differently agree to about 1e-12 on our inputs;
-the classic mistakes differ by 1e-3 or more, so the thresholds below sit far from both.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from grader import tolerances
 from grader.checks.procedures import as_array
 
-REFERENCE_TOLERANCE = 1e-6
-GRADIENT_TOLERANCE = 1e-5
-_FLOOR = 1e-12
+REFERENCE_TOLERANCE = tolerances.REFERENCE
+_FLOOR = tolerances.RELATIVE_FLOOR
 
 
 def relative_error(got: np.ndarray, expected: np.ndarray) -> float:

@@ -12,7 +12,7 @@ import numpy as np
 from grader.assignments.spec import AssignmentSpec, Case, FunctionSpec
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.procedures import MalformedResult, run
-from grader.recording import ReferenceSource
+from grader.checks.recording import ReferenceSource
 from grader.sandbox.client import StudentCallFailed, Worker
 
 

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grader import tolerances
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.implementations import Implementation
 from grader.checks.mistakes import quietly, variants
 from grader.sandbox.codec import RngSeed
 
-FALSE_FAILURE = 1e-6
+FALSE_FAILURE = tolerances.FALSE_FAILURE
 SHAPES = ((500, 300), (300, 500), (400, 400))
 TESTS_PER_CHECK = 9
 ALPHA = FALSE_FAILURE / TESTS_PER_CHECK

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader import tolerances
 from grader.assignments.spec import Case, CheckSpec, FunctionSpec
 from grader.checks.compare import (
-    GRADIENT_TOLERANCE,
     compare_outputs,
     format_index,
     format_number,
@@ -26,9 +26,10 @@ from grader.checks.compare import (
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
 from grader.checks.mistakes import identify_mistake, record_failure_paths
+from grader.checks.numeric import centered, nudged
 from grader.checks.procedures import as_array, run
 
-STEP = 1e-6
+GRADIENT_TOLERANCE = tolerances.GRADIENT
 MAX_COORDINATES = 240
 
 
@@ -82,11 +83,9 @@ def numeric_gradients(
     function = ctx.function.forward if backward else ctx.function.name
     arg_list = []
     for name, index in coordinates:
-        for sign in (1.0, -1.0):
+        for moved in nudged(case.args[names[name]], index):
             args = list(case.args)
-            perturbed = np.array(args[names[name]], dtype=np.float64, copy=True)
-            perturbed[index] += sign * STEP
-            args[names[name]] = perturbed
+            args[names[name]] = moved
             arg_list.append(args)
     values = impl.call_many(function, arg_list, select=0)
     scalars = []
@@ -102,10 +101,7 @@ def numeric_gradients(
             scalars.append(float(np.sum(array * case.dout)))
         else:
             scalars.append(float(array.sum()))
-    return {
-        coordinate: (scalars[2 * i] - scalars[2 * i + 1]) / (2 * STEP)
-        for i, coordinate in enumerate(coordinates)
-    }
+    return dict(zip(coordinates, centered(scalars).tolist(), strict=True))
 
 
 def record_gradient_failure_paths(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-KINK_MARGIN = 1e-2
+from grader import tolerances
+
+KINK_MARGIN = tolerances.KINK_MARGIN
 
 
 def away_from_zero(

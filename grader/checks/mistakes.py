@@ -14,7 +14,7 @@ from grader.checks.compare import compare_value
 from grader.checks.context import CheckContext
 from grader.checks.implementations import Implementation
 from grader.checks.procedures import run
-from grader.recording import Variant
+from grader.checks.recording import Variant
 
 
 @contextlib.contextmanager

@@ -13,21 +13,21 @@ from collections.abc import Callable
 
 import numpy as np
 
+from grader import tolerances
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.blame import find_suspects
-from grader.checks.compare import GRADIENT_TOLERANCE
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.network import Architecture, Pieces, backward, forward, reference_pieces
+from grader.checks.numeric import STEP, centered, nudged
 from grader.cifar10 import ImageSet, load_images
 
 SMALL_STD = 1e-3  # "small initial weights": scores near zero, so the loss is ln(classes)
-CHANCE_TOLERANCE = 1e-3  # the reference is within 1e-7 of ln(10) on these weights
+CHANCE_TOLERANCE = tolerances.CHANCE_LOSS
+GRADIENT_TOLERANCE = tolerances.GRADIENT
 REGULARIZATION = (0.0, 0.1, 1.0, 10.0)
 DIRECTIONS = 3  # random directions per parameter for the directional derivatives
-STEP = 1e-6  # moves a pre-activation by about 6e-5 on unit-std images
-KINK_MARGIN = 1e-3  # parameters are redrawn until no ReLU input is this close to 0
-GRADIENT_FLOOR = 1e-3  # directional derivatives this small count as zero (a bias before
-# batchnorm has none; rounding leaves about 1e-9 there)
+KINK_MARGIN = tolerances.NETWORK_KINK_MARGIN
+GRADIENT_FLOOR = tolerances.NETWORK_GRADIENT_FLOOR
 REDRAWS = 50
 DROPOUT_SEED = 231  # one fixed mask for every forward pass of a gradient check
 
@@ -163,10 +163,6 @@ def gradient_params(net: Architecture, x: np.ndarray, rng: np.random.Generator) 
     raise RuntimeError("could not draw parameters away from the ReLU kink")
 
 
-def moved(params: dict, key: str, delta: np.ndarray) -> dict:
-    return params | {key: params[key] + delta}
-
-
 def gradient_errors(
     net: Architecture,
     pieces: Pieces,
@@ -188,13 +184,8 @@ def gradient_errors(
     errors = {}
     for key, vectors in directions.items():
         analytic = np.array([float(np.sum(grads[key] * v)) for v in vectors])
-        numeric = np.array(
-            [
-                (loss(moved(params, key, STEP * v)) - loss(moved(params, key, -STEP * v)))
-                / (2 * STEP)
-                for v in vectors
-            ]
-        )
+        values = [loss(params | {key: point}) for v in vectors for point in nudged(params[key], v)]
+        numeric = centered(values)
         scale = max(float(np.linalg.norm(analytic)), float(np.linalg.norm(numeric)), GRADIENT_FLOOR)
         errors[key] = float(np.linalg.norm(analytic - numeric)) / scale
     return errors

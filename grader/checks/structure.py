@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader import tolerances
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.distribution import Target, draw, sample_problems
 
 ORTHOGONAL_SHAPES = ((50, 30), (30, 50), (40, 40))
-ORTHOGONALITY_TOLERANCE = 1e-8
+ORTHOGONALITY_TOLERANCE = tolerances.ORTHOGONALITY
 
 
 def describe_orthogonal(spec: CheckSpec, function: FunctionSpec) -> str:

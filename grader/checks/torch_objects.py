@@ -13,17 +13,20 @@ import math
 
 import numpy as np
 
+from grader import tolerances
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.compare import relative_error
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.distribution import Target, sample_problems, target_scale
+from grader.checks.numeric import STEP, centered, nudged
 from grader.checks.structure import ORTHOGONALITY_TOLERANCE, gram_deviation
 
 STEPS, RELOAD_AT = 12, 6
 PARAM_SHAPES = ((6, 4), (5,), (3, 3))
-TOLERANCE = {"float64": 1e-9, "float32": 1e-4}
-FORWARD_TOLERANCE = {"float64": 1e-10, "float32": 1e-5}
-GRADIENT_STEP, GRADIENT_TOLERANCE, DIRECTIONS = 1e-6, 1e-6, 3
+TOLERANCE = tolerances.TORCH_TRAJECTORY
+FORWARD_TOLERANCE = tolerances.TORCH_FORWARD
+TORCH_GRADIENT_TOLERANCE = tolerances.TORCH_GRADIENT
+DIRECTIONS = 3
 INIT_SHAPES = ((300, 500), (64, 32, 3, 3))
 ORTHOGONAL_SHAPES = ((30, 50), (50, 30), (16, 8, 3, 3))
 
@@ -175,10 +178,10 @@ def torch_gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcom
     grad_out = ctx.rng.standard_normal(grad_out_shape)
     directions = [[ctx.rng.standard_normal(v.shape) for _ in range(DIRECTIONS)] for v in inputs]
     moved = [
-        [*inputs[:i], inputs[i] + sign * GRADIENT_STEP * d, *inputs[i + 1 :]]
+        [*inputs[:i], point, *inputs[i + 1 :]]
         for i, ds in enumerate(directions)
         for d in ds
-        for sign in (1.0, -1.0)
+        for point in nudged(inputs[i], d)
     ]
     common = {"extra": extra, "dtype": "float64", "device": ctx.device}
     try:
@@ -197,24 +200,22 @@ def torch_gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcom
             wrong.append(f"the gradient for {name} is {got}, expected shape {inputs[i].shape}")
             continue
         base = i * DIRECTIONS * 2
-        numeric = np.array(
-            [
-                float(np.sum(grad_out * (outs[base + 2 * k] - outs[base + 2 * k + 1])))
-                / (2 * GRADIENT_STEP)
-                for k in range(DIRECTIONS)
-            ]
+        numeric = centered(
+            [float(np.sum(grad_out * out)) for out in outs[base : base + 2 * DIRECTIONS]]
         )
         exact = np.array([float(np.sum(grad * d)) for d in ds])
         error = relative_error(exact, numeric)
-        if not error <= GRADIENT_TOLERANCE:
-            wrong.append(f"{name}: relative error {error:.3g} (allowed {GRADIENT_TOLERANCE:g})")
+        if not error <= TORCH_GRADIENT_TOLERANCE:
+            wrong.append(
+                f"{name}: relative error {error:.3g} (allowed {TORCH_GRADIENT_TOLERANCE:g})"
+            )
     if not wrong:
         return Outcome(True)
     shapes = ", ".join(f"{n} {v.shape}" for n, v in zip(names, inputs, strict=True))
     hint = student(ctx, "gradcheck_message", inputs=inputs, extra=extra, device=ctx.device)
     text = (
         f"{ctx.function.name} on float64 inputs ({shapes}) with a random grad_out: the "
-        f"gradients from backward disagree with centered differences (step {GRADIENT_STEP:g}) "
+        f"gradients from backward disagree with centered differences (step {STEP:g}) "
         f"of forward along {DIRECTIONS} random directions: " + "; ".join(wrong)
     )
     if hint:

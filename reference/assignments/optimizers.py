@@ -8,13 +8,14 @@ on our gradients, while the classic mistakes move it by 1e-2 or more.
 
 from __future__ import annotations
 
+from grader import tolerances
 from grader.assignments.battery import property_check
 from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
 from reference.assignments import optimizers_inputs as inputs
 from reference.assignments import optimizers_properties as props
 
 MODULE = "optim"
-RULE_TOLERANCE = 1e-4
+RULE_TOLERANCE = tolerances.UPDATE_RULE
 
 
 def update_rule(name: str, points: float, *extra: CheckSpec) -> FunctionSpec:

@@ -1,0 +1,62 @@
+"""Every tolerance and numerical step the checks use, each with the reason for its number.
+
+One home, so that no check shadows another's value under the same name. Relative errors
+are norm-wise (||got - expected|| / max(||got||, ||expected||)) unless a name says
+otherwise. Correct float64 implementations written differently agree to about 1e-12 on
+the grader's inputs; the classic mistakes differ by 1e-3 or more: thresholds sit between.
+"""
+
+from __future__ import annotations
+
+REFERENCE = 1e-6
+"""Outputs against the reference: far above the ~1e-12 of equivalent float64 forms."""
+
+UPDATE_RULE = 1e-4
+"""Optimizer steps and trajectories: epsilon inside or outside the square root changes a
+step by less than 1e-5 (relative), so either placement passes."""
+
+RELATIVE_FLOOR = 1e-12
+"""Denominator floor of relative errors, so that two all-zero arrays compare equal."""
+
+GRADIENT_STEP = 1e-6
+"""Centered differences in float64: truncation (~h²) and round-off (~1e-16/h) leave a
+correct gradient at a relative error near 1e-9."""
+
+GRADIENT = 1e-5
+"""Analytic against numerical gradients (NumPy layers and whole networks): correct ones are
+near 1e-9 (the reference network's worst over 50 seeds is 8e-7), mistakes 1e-2 or more."""
+
+TORCH_GRADIENT = 1e-6
+"""torch autograd Functions against float64 directional derivatives (3 random directions):
+tighter than GRADIENT because the inputs are small and well scaled."""
+
+TORCH_TRAJECTORY = {"float64": 1e-9, "float32": 1e-4}
+"""12 optimizer steps against the reference and torch.optim, per dtype: float32 rounding
+accumulates to about 1e-6 over the trajectory."""
+
+TORCH_FORWARD = {"float64": 1e-10, "float32": 1e-5}
+"""autograd Function forwards against F.linear / F.batch_norm, per dtype."""
+
+ORTHOGONALITY = 1e-8
+"""Largest deviation of WᵀW from gain²·I (scaled by gain²): a QR-based orthogonal matrix
+is exact to ~1e-14, a Gaussian one is off by 1e-1."""
+
+CHANCE_LOSS = 1e-3
+"""Initial loss of a network with N(0, 1e-3²) weights against ln(classes): the reference
+is within 1e-7."""
+
+KINK_MARGIN = 1e-2
+"""Generated inputs keep this far from kinks and ties (ReLU at 0, max ties), so that
+numerical gradients never straddle one."""
+
+NETWORK_KINK_MARGIN = 1e-3
+"""Network parameters are redrawn until no ReLU input is this close to 0 (the step moves
+a pre-activation by about 6e-5 on unit-std images)."""
+
+NETWORK_GRADIENT_FLOOR = 1e-3
+"""Directional derivatives this small count as zero (a bias before batchnorm has none;
+rounding leaves about 1e-9 there)."""
+
+FALSE_FAILURE = 1e-6
+"""Statistical checks of initializers: probability that a correct implementation fails a
+check (Bonferroni over its tests; grader/checks/distribution.py)."""
