@@ -37,6 +37,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from grader import __version__
 from grader.assignments import load_assignment
+from grader.assignments.spec import add_points
 from grader.grading import GradeOptions, grade, selected_checks
 from grader.report.json_report import failure_results, render_json
 from grader.report.text import render_text
@@ -236,7 +237,7 @@ def function_maxima(assignment: str, public_only: bool) -> dict[str, float]:
         for function in spec.functions:
             checks = selected_checks(function, public_only)
             if checks:
-                maxima[function.name] = sum(check.points for _, check in checks)
+                maxima[function.name] = add_points(check.points for _, check in checks)
     return maxima
 
 

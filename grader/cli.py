@@ -29,7 +29,7 @@ from grader.grading import GradeOptions, grade
 from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
-from grader.report.model import Report
+from grader.report.model import Report, format_points
 from grader.report.render import RENDERERS
 from grader.report.text import write_text
 from grader.sandbox.client import WorkerStartError
@@ -229,10 +229,11 @@ def list_assignments() -> None:
         for function in assignment.functions:
             for check in function.checks:
                 description = CHECKS[check.kind].describe(check, function)
-                table.add_row(function.name, description, f"{check.points:g}", check.visibility)
+                points = format_points(check.points)
+                table.add_row(function.name, description, points, check.visibility)
         console.print(table)
-        total = sum(function.points for function in assignment.functions)
-        console.print(f"{len(assignment.functions)} functions, {total:g} points\n")
+        total = format_points(assignment.points)
+        console.print(f"{len(assignment.functions)} functions, {total} points\n")
 
 
 @app.command("grade")

@@ -11,11 +11,13 @@ from pathlib import Path
 import nbformat
 
 from grader.assignments import load_assignment
+from grader.assignments.spec import add_points
 from grader.checks import CHECKS
 from grader.grading import GradeOptions, grade
 from grader.kit import write_kit_file
 from grader.notebooks import starter_notebook
 from grader.report.json_report import stable_results
+from grader.report.model import format_points, format_score
 from grader.starter import reference_submission, starter_modules, starter_submission
 from grader.wheel import build_wheel
 
@@ -60,10 +62,6 @@ REQUIREMENTS = """\
 
 
 KIT_EXTRAS = {"gpu": ("torch",)}  # what a kit needs beyond the engine's own dependencies
-
-
-def spec_points(spec: object) -> float:
-    return sum(function.points for function in spec.functions)
 
 
 class ReleaseError(Exception):
@@ -119,10 +117,10 @@ def release(assignment: str, out: Path) -> list[Path]:
         files=files,
         assignment=assignment,
         local=len(local),
-        local_points=f"{sum(check['points'] for check in local):g}",
+        local_points=format_points(add_points(check["points"] for check in local)),
         remote=len(remote),
-        remote_points=f"{sum(check['points'] for check in remote):g}",
-        total=f"{spec_points(spec):g}",
+        remote_points=format_points(add_points(check["points"] for check in remote)),
+        total=format_points(spec.points),
     )
     (out / "README.md").write_text(readme)
     return sorted(out.iterdir())
@@ -156,8 +154,8 @@ def validate(assignment: str, options: GradeOptions) -> Validation:
         problems.append("two gradings of the reference with the same seed gave different reports")
     return Validation(
         assignment,
-        f"{first.score:g}/{first.max_score:g}",
-        f"{stubs.score:g}/{stubs.max_score:g}",
+        format_score(first),
+        format_score(stubs),
         repeatable,
         tuple(problems),
     )

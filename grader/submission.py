@@ -46,7 +46,8 @@ class Submission:
 
     def locate(self, text: str) -> str:
         """Feedback that points at a line of a module made from a notebook points at the
-        notebook's cell instead (students never see the generated module)."""
+        notebook's cell instead, and any other mention of that module names the notebook
+        (students never see the generated module)."""
         for module, origin in self.origins.items():
 
             def in_cell(match: re.Match, origin: Origin = origin) -> str:
@@ -54,6 +55,7 @@ class Submission:
                 return f"{origin.notebook}, cell {where[0]}, line {where[1]}" if where else match[0]
 
             text = re.sub(rf"\b{re.escape(module)}, line (\d+)", in_cell, text)
+            text = re.sub(rf"\b{re.escape(module)}\b(?!, line)", origin.notebook, text)
         return text
 
     def module_of(self, function: str, expected: str) -> str:

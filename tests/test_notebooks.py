@@ -214,6 +214,10 @@ def test_a_failure_points_at_the_notebook_cell(tmp_path: Path) -> None:
         new_code_cell("import numpy as np"),
         new_code_cell("def affine_forward(x, w, b):\n    raise ValueError('boom')"),
     )
-    feedback = [r.feedback for r in graded(notebook).results if r.function == "affine_forward"]
+    report = graded(notebook)
+    feedback = [r.feedback for r in report.results if r.function == "affine_forward"]
     assert any("work.ipynb, cell 3, line 2" in text for text in feedback), feedback
     assert not any("work.py" in text for text in feedback)
+    missing = [r.feedback for r in report.results if r.function == "relu_forward"]
+    listed = "no layers.py was handed in (your files: work.ipynb)"
+    assert missing and all(listed in text for text in missing), missing

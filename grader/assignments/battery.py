@@ -1,60 +1,51 @@
 """Standard batteries of checks, so a spec entry states only what is special about a
-function. Points are split across the checks in fixed shares."""
+function. A battery's points are split across its checks by fixed weights (percent)."""
 
 from __future__ import annotations
 
-from grader.assignments.spec import CheckSpec, Visibility
+from grader.assignments.spec import CheckSpec, Visibility, split_points
 
-WELL_FORMED, VISIBLE_REFERENCE, HIDDEN_REFERENCE, UNCHANGED = 0.15, 0.35, 0.3, 0.2
-GRADIENT = 0.35
-
-
-def _share(points: float, fraction: float) -> float:
-    return round(points * fraction, 2)
+FORWARD_WEIGHTS = (15, 35, 30, 20)  # well-formed, visible reference, hidden reference, unchanged
+BACKWARD_WEIGHTS = (10, 35, 35, 20)  # well-formed, numerical gradient, reference, unchanged
+LOSS_WEIGHTS = (10, 25, 20, 30, 15)  # well-formed, reference, hidden, gradient, unchanged
 
 
 def forward_checks(points: float, visible_cases: int = 1) -> tuple[CheckSpec, ...]:
     """A forward pass (or any function compared with the reference)."""
+    well_formed, visible, hidden, unchanged = split_points(points, FORWARD_WEIGHTS)
     return (
-        CheckSpec("returns_well_formed", _share(points, WELL_FORMED)),
-        CheckSpec(
-            "matches_reference",
-            _share(points, VISIBLE_REFERENCE),
-            options={"cases": (0, visible_cases)},
-        ),
-        CheckSpec(
-            "matches_reference",
-            _share(points, HIDDEN_REFERENCE),
-            "hidden",
-            {"cases": (visible_cases, None)},
-        ),
-        CheckSpec("keeps_inputs_unchanged", _share(points, UNCHANGED)),
+        CheckSpec("returns_well_formed", well_formed),
+        CheckSpec("matches_reference", visible, options={"cases": (0, visible_cases)}),
+        CheckSpec("matches_reference", hidden, "hidden", {"cases": (visible_cases, None)}),
+        CheckSpec("keeps_inputs_unchanged", unchanged),
     )
 
 
 def backward_checks(points: float) -> tuple[CheckSpec, ...]:
     """A backward pass: numerical gradient (visible) and the reference (hidden)."""
+    well_formed, gradient, reference, unchanged = split_points(points, BACKWARD_WEIGHTS)
     return (
-        CheckSpec("returns_well_formed", _share(points, 0.1)),
-        CheckSpec("gradient_matches_numeric", _share(points, GRADIENT), options={"cases": 2}),
+        CheckSpec("returns_well_formed", well_formed),
+        CheckSpec("gradient_matches_numeric", gradient, options={"cases": 2}),
         CheckSpec(
             "matches_reference",
-            _share(points, 0.35),
+            reference,
             "hidden",
             {"cases": (0, None), "label": "on all inputs"},
         ),
-        CheckSpec("keeps_inputs_unchanged", _share(points, 0.2)),
+        CheckSpec("keeps_inputs_unchanged", unchanged),
     )
 
 
 def loss_checks(points: float) -> tuple[CheckSpec, ...]:
     """A function returning (loss, gradient): reference values and a gradient check."""
+    well_formed, visible, hidden, gradient, unchanged = split_points(points, LOSS_WEIGHTS)
     return (
-        CheckSpec("returns_well_formed", _share(points, 0.1)),
-        CheckSpec("matches_reference", _share(points, 0.25), options={"cases": (0, 1)}),
-        CheckSpec("matches_reference", _share(points, 0.2), "hidden", {"cases": (1, None)}),
-        CheckSpec("gradient_matches_numeric", _share(points, 0.3), options={"cases": 2}),
-        CheckSpec("keeps_inputs_unchanged", _share(points, 0.15)),
+        CheckSpec("returns_well_formed", well_formed),
+        CheckSpec("matches_reference", visible, options={"cases": (0, 1)}),
+        CheckSpec("matches_reference", hidden, "hidden", {"cases": (1, None)}),
+        CheckSpec("gradient_matches_numeric", gradient, options={"cases": 2}),
+        CheckSpec("keeps_inputs_unchanged", unchanged),
     )
 
 

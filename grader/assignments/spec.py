@@ -6,7 +6,7 @@ engine and the checks never need to change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -29,6 +29,40 @@ class Case:
 
 
 CaseGenerator = Callable[[np.random.Generator], list[Case]]
+
+POINT_STEP = 0.05  # the finest share of points: every score then prints as a short decimal
+STEPS_PER_POINT = 20
+
+
+def point_steps(points: float) -> int:
+    """`points` as a whole number of 0.05 steps. A share like 2/9 of a point (printed
+    0.222222, adding up to 2.11111) is refused, so that no spec can carry one."""
+    steps = round(points * STEPS_PER_POINT)
+    if abs(steps - points * STEPS_PER_POINT) > 1e-6:
+        raise ValueError(f"{points!r} points is not a multiple of {POINT_STEP}")
+    return steps
+
+
+def add_points(points: Iterable[float]) -> float:
+    """The sum of check points counted in 0.05 steps, so a total carries no float drift
+    (0.3 + 1.05 + 1.05 + 0.6 is 3, not 3.0000000000000004)."""
+    return sum(point_steps(value) for value in points) / STEPS_PER_POINT
+
+
+def split_points(points: float, weights: Sequence[int]) -> tuple[float, ...]:
+    """`points` shared out over checks in proportion to `weights`: each share a multiple of
+    0.05, together exactly `points`. Every share is rounded down first; the steps left over
+    go to the largest remainders, the earlier check first on a tie, so a spec always gets
+    the same split."""
+    if not weights or min(weights) < 0 or sum(weights) == 0:
+        raise ValueError(f"weights must be non-negative and not all zero: {weights!r}")
+    steps, total = point_steps(points), sum(weights)
+    shares = [steps * weight // total for weight in weights]
+    remainders = [steps * weight % total for weight in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: -remainders[i])
+    for index in by_remainder[: steps - sum(shares)]:
+        shares[index] += 1
+    return tuple(share / STEPS_PER_POINT for share in shares)
 
 
 @dataclass(frozen=True)
@@ -67,9 +101,17 @@ class FunctionSpec:
     mutable_args: tuple[int, ...] = ()
     tolerance: float = tolerances.REFERENCE
 
+    def __post_init__(self) -> None:
+        """Refuse, when the spec loads, a check whose points would print with artifacts."""
+        for check in self.checks:
+            try:
+                point_steps(check.points)
+            except ValueError as error:
+                raise ValueError(f"{self.name}, check {check.kind}: {error}") from None
+
     @property
     def points(self) -> float:
-        return sum(check.points for check in self.checks)
+        return add_points(check.points for check in self.checks)
 
 
 @dataclass(frozen=True)
@@ -86,6 +128,10 @@ class AssignmentSpec:
             if spec.name == name:
                 return spec
         raise KeyError(name)
+
+    @property
+    def points(self) -> float:
+        return add_points(function.points for function in self.functions)
 
     @property
     def modules(self) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from grader.assignments.spec import AssignmentSpec, Case, FunctionSpec
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.procedures import MalformedResult, run
 from grader.checks.recording import ReferenceSource
-from grader.sandbox.client import StudentCallFailed, Worker
+from grader.sandbox.client import CallError, StudentCallFailed, Worker
 
 
 @dataclass(frozen=True)
@@ -81,17 +81,46 @@ STUDENT_FAILURES = (StudentCallFailed, MalformedResult)
 OUTPUT_LINES = 8
 
 
-def explain_failure(error: Exception) -> str:
-    """A student call that failed, in words, with the start of what it printed."""
-    text = error.error.describe() if isinstance(error, StudentCallFailed) else str(error)
-    stdout = getattr(error, "stdout", "")
-    if stdout.strip():
-        lines = stdout.strip().splitlines()
-        shown = "\n    ".join(lines[:OUTPUT_LINES])
-        more = (
-            f"\n    [... {len(lines) - OUTPUT_LINES} more lines]"
-            if len(lines) > OUTPUT_LINES
-            else ""
-        )
-        text += f"\n  your code printed:\n    {shown}{more}"
-    return text
+def explain_failure(function: str, error: Exception) -> str:
+    """The one wording of a failed student call, for every check: what went wrong, where in
+    the student's files, and the start of what the code printed. `function` is the student
+    function the check called; a failure inside a call made on its behalf (a backward's
+    forward, a network's layer) names that call instead."""
+    if isinstance(error, StudentCallFailed):
+        text = _call_failure(error.function or function, error.module, error.error)
+    else:  # MalformedResult (its message names the function) or a value numpy refused
+        text = str(error)
+    return text + _printed(getattr(error, "stdout", ""))
+
+
+def _call_failure(function: str, module: str, error: CallError) -> str:
+    """The call named once, as the subject; the worker's missing-name messages already name
+    what is missing and where it looked, so they stand alone."""
+    if error.kind == "missing":
+        if error.type == "ModuleNotFound":
+            return f"{function} was not found: {error.message}"
+        return error.message
+    if error.kind == "timeout":
+        return f"{function} {error.message}"
+    if error.kind not in ("exception", "import"):  # crash, unsupported value, protocol
+        return f"{function}: {error.message}"
+    raised = f"raised {error.type}: {error.message}".rstrip(": ")
+    if error.kind == "import":
+        text = f"{function} could not be called: importing {module}.py {raised}"
+    elif error.type == "NotImplementedError":
+        text = f"{function} is not implemented yet: it {raised}"
+    else:
+        text = f"{function} {raised}"
+    return f"{text}\n  at {error.where}" if error.where else text
+
+
+def _printed(stdout: str) -> str:
+    """The first OUTPUT_LINES lines the student's code printed before failing, if any."""
+    lines = stdout.strip().splitlines()
+    if not lines:
+        return ""
+    shown = "\n    ".join(lines[:OUTPUT_LINES])
+    more = (
+        f"\n    [... {len(lines) - OUTPUT_LINES} more lines]" if len(lines) > OUTPUT_LINES else ""
+    )
+    return f"\n  your code printed:\n    {shown}{more}"

@@ -21,6 +21,7 @@ from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.implementations import Implementation
 from grader.checks.mistakes import quietly, variants
+from grader.checks.procedures import MalformedResult
 from grader.sandbox.codec import RngSeed
 
 FALSE_FAILURE = tolerances.FALSE_FAILURE
@@ -65,7 +66,7 @@ def draw(
     value = impl.call(name, (shape, RngSeed(seed)), kwargs).value
     if not isinstance(value, np.ndarray) or value.shape != tuple(shape):
         got = getattr(value, "shape", type(value).__name__)
-        raise TypeError(f"{name}({shape}) returned {got}, expected an array of shape {shape}")
+        raise MalformedResult(f"{name}({shape}) returned {got}, expected an array of shape {shape}")
     return value.astype(np.float64, copy=False)
 
 
@@ -81,8 +82,8 @@ def draws_from_rng(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     try:
         first, again = (draw(ctx.student, name, shape, seed, kwargs) for _ in range(2))
         other = draw(ctx.student, name, shape, seed + 1, kwargs)
-    except (*STUDENT_FAILURES, TypeError) as error:
-        return Outcome(False, explain_failure(error))
+    except STUDENT_FAILURES as error:
+        return Outcome(False, explain_failure(name, error))
     if not np.array_equal(first, again):
         return Outcome(
             False,
@@ -145,8 +146,8 @@ def matches_distribution(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             likely_mistake(ctx, shape, seed, kwargs, None)
         try:
             sample = draw(ctx.student, name, shape, seed, kwargs)
-        except (*STUDENT_FAILURES, TypeError) as error:
-            return Outcome(False, explain_failure(error))
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(name, error))
         scale = target_scale(ctx, target, *shape, kwargs)
         if problems := sample_problems(sample, target, scale):
             args = ", ".join([f"shape={shape}", *(f"{k}={v}" for k, v in kwargs.items())])

@@ -76,8 +76,8 @@ def activation_statistics(ctx: CheckContext, spec: CheckSpec) -> Outcome:
                     dict(setting.get("init_kwargs", {})),
                 )
             )
-        except (*STUDENT_FAILURES, TypeError) as error:
-            return Outcome(False, explain_failure(error))
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(setting["init"], error))
     yours = layer_stds(weights, inputs, setting["activation"])
     low, high = band(name)
     rows = [

@@ -27,7 +27,7 @@ from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, expla
 from grader.checks.describe import describe_case
 from grader.checks.mistakes import identify_mistake, record_failure_paths
 from grader.checks.numeric import centered, nudged
-from grader.checks.procedures import as_array, run
+from grader.checks.procedures import MalformedResult, as_array, run
 
 GRADIENT_TOLERANCE = tolerances.GRADIENT
 MAX_COORDINATES = 240
@@ -92,10 +92,10 @@ def numeric_gradients(
     for value in values:
         array = as_array(value)
         if array is None:
-            raise TypeError(f"{function} returned {type(value).__name__}, not numbers")
+            raise MalformedResult(f"{function} returned {type(value).__name__}, not numbers")
         if backward:
             if array.shape != case.dout.shape:
-                raise TypeError(
+                raise MalformedResult(
                     f"{function} returned shape {array.shape}, expected {case.dout.shape}"
                 )
             scalars.append(float(np.sum(array * case.dout)))
@@ -125,9 +125,7 @@ def gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             numeric = numeric_gradients(ctx, case, coordinates, impl)
             record_gradient_failure_paths(ctx, case, coordinates)
         except STUDENT_FAILURES as error:
-            return Outcome(False, f"{where}\n{explain_failure(error)}")
-        except TypeError as error:
-            return Outcome(False, f"{where}\n{error}")
+            return Outcome(False, f"{where}\n{explain_failure(ctx.function.name, error)}")
         problems = _compare(ctx, case, got, numeric)
         if problems:
             lines = [where, *problems, *([note] if note else [])]

@@ -69,7 +69,7 @@ def keeps_inputs_unchanged(ctx: CheckContext, spec: CheckSpec) -> Outcome:
                 ctx.function.name, args, case.kwargs, keep=keep, return_args=True
             )
         except STUDENT_FAILURES as error:
-            return Outcome(False, f"On input {number}: {explain_failure(error)}")
+            return Outcome(False, f"On input {number}: {explain_failure(ctx.function.name, error)}")
         after_args, _ = reply.args_after
         for index, (name, before, after) in enumerate(zip(names, args, after_args, strict=False)):
             if index in ctx.function.mutable_args:

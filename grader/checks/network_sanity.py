@@ -75,7 +75,7 @@ def initial_loss_is_chance(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     try:
         got = loss(student_pieces(ctx, net.pieces()))
     except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(error))
+        return Outcome(False, explain_failure(ctx.function.name, error))
     if abs(got - chance) <= CHANCE_TOLERANCE:
         return Outcome(True)
     goal = "starts at ln(10)"
@@ -113,7 +113,7 @@ def loss_rises_with_regularization(ctx: CheckContext, spec: CheckSpec) -> Outcom
     try:
         got = losses(student_pieces(ctx, pieces))
     except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(error))
+        return Outcome(False, explain_failure(ctx.function.name, error))
     table = {
         "title": "loss of the two-layer net as L2 regularization grows",
         "columns": ["reg", "your loss"],
@@ -214,7 +214,7 @@ def network_gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outc
     try:
         got = errors(student_pieces(ctx, pieces))
     except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(error))
+        return Outcome(False, explain_failure(ctx.function.name, error))
     wrong = {key: error for key, error in got.items() if not error <= GRADIENT_TOLERANCE}
     if not wrong:
         return Outcome(True)

@@ -73,7 +73,7 @@ def satisfies_property(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             failure.update(example=example, why=str(violation))
             raise
         except STUDENT_FAILURES as error:
-            failure.update(example=example, why=f"{ctx.function.name} {explain_failure(error)}")
+            failure.update(example=example, why=explain_failure(ctx.function.name, error))
             raise PropertyViolation(str(error)) from None
 
     try:

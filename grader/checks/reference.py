@@ -33,7 +33,7 @@ def matches_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         try:
             got = ctx.got(case)
         except STUDENT_FAILURES as error:
-            return Outcome(False, f"{where}\n{ctx.function.name} {explain_failure(error)}")
+            return Outcome(False, f"{where}\n{explain_failure(ctx.function.name, error)}")
         problems = compare_outputs(got, expected, ctx.function.tolerance)
         if problems:
             lines = [where, *problems]

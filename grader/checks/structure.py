@@ -30,8 +30,8 @@ def is_orthogonal(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         for shape in ORTHOGONAL_SHAPES:
             try:
                 w = draw(ctx.student, name, shape, int(ctx.rng.integers(2**31)), kwargs)
-            except (*STUDENT_FAILURES, TypeError) as error:
-                return Outcome(False, explain_failure(error))
+            except STUDENT_FAILURES as error:
+                return Outcome(False, explain_failure(name, error))
             tall = shape[0] >= shape[1]
             error = gram_deviation(w, gain)
             if not np.isfinite(error) or error > ORTHOGONALITY_TOLERANCE * gain**2:
@@ -54,8 +54,8 @@ def has_k_nonzeros_per_column(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         k, scale = kwargs.get("k", 15), kwargs.get("scale", 1.0)
         try:
             w = draw(ctx.student, name, shape, int(ctx.rng.integers(2**31)), dict(kwargs))
-        except (*STUDENT_FAILURES, TypeError) as error:
-            return Outcome(False, explain_failure(error))
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(name, error))
         counts = np.count_nonzero(w, axis=0)
         expected = min(k, shape[0])
         label = f"{name}(shape={shape}, k={k}, scale={scale})"

@@ -82,7 +82,7 @@ def runs_as_fast_as_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         for _ in range(WARMUP):
             timed_call(student, mine, 1, clock)
     except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(error))
+        return Outcome(False, explain_failure(ctx.function.name, error))
     # The reference worker holds the reference under the student module's name.
     theirs_handle = reference.drive(workload["procedure"], request, keep=True)
     for _ in range(WARMUP):
@@ -100,7 +100,7 @@ def runs_as_fast_as_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             if len(yours) >= 3 and min(yours) > HOPELESS * min(theirs):
                 break
     except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(error))
+        return Outcome(False, explain_failure(ctx.function.name, error))
     return verdict(ctx, spec, yours, theirs, repeats)
 
 

@@ -108,7 +108,7 @@ def torch_trajectory_matches(ctx: CheckContext, spec: CheckSpec) -> Outcome:
                 try:
                     got = student(ctx, "optimizer_trajectory", **args)
                 except STUDENT_FAILURES as error:
-                    return Outcome(False, explain_failure(error))
+                    return Outcome(False, explain_failure(ctx.function.name, error))
                 oracles = ((ctx.function.module, "the reference"), ("torch", "torch.optim"))
                 for source, label in oracles:
                     expected = oracle(ctx, source, "optimizer_trajectory", **args)
@@ -148,7 +148,7 @@ def torch_forward_matches(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         try:
             got = student(ctx, "function_vjp", **args)["out"]
         except STUDENT_FAILURES as error:
-            return Outcome(False, explain_failure(error))
+            return Outcome(False, explain_failure(ctx.function.name, error))
         expected = oracle(ctx, "torch", "function_vjp", **args)["out"]
         if not isinstance(got, np.ndarray) or got.shape != expected.shape:
             shape = getattr(got, "shape", type(got).__name__)
@@ -188,7 +188,7 @@ def torch_gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcom
         analytic = student(ctx, "function_vjp", inputs=inputs, grad_out=grad_out, **common)
         outs = student(ctx, "function_forward_many", input_list=moved, **common)
     except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(error))
+        return Outcome(False, explain_failure(ctx.function.name, error))
     names = (
         ("x", "weight", "bias") if ctx.function.name == "LinearFunction" else ("x", "gamma", "beta")
     )
@@ -263,7 +263,7 @@ def torch_init_distribution(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             try:
                 drawn = draw_tensor(ctx, shape, dict(kwargs))
             except STUDENT_FAILURES as error:
-                return Outcome(False, explain_failure(error))
+                return Outcome(False, explain_failure(ctx.function.name, error))
             if problem := in_place_problem(name, shape, drawn):
                 return Outcome(False, problem)
             fan_in, fan_out = fans(shape)
@@ -286,7 +286,7 @@ def torch_is_orthogonal(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             try:
                 drawn = draw_tensor(ctx, shape, {"gain": gain}, dtype="float64")
             except STUDENT_FAILURES as error:
-                return Outcome(False, explain_failure(error))
+                return Outcome(False, explain_failure(ctx.function.name, error))
             if problem := in_place_problem(name, shape, drawn):
                 return Outcome(False, problem)
             w = drawn["values"].reshape(shape[0], -1)

@@ -63,7 +63,7 @@ class TrainingRun:
     loss: float = math.inf
     fitted_at: int | None = None
     ratios: list[tuple[float, float]] = field(default_factory=list)  # w1, w2 in early steps
-    error: str = ""
+    error: Exception | None = None  # the student failure that stopped training
 
     @property
     def fitted(self) -> bool:
@@ -119,7 +119,7 @@ def train(recipe: Recipe, pieces: Pieces, x: np.ndarray, y: np.ndarray, seed: in
                 run.fitted_at = step
                 break
     except STUDENT_FAILURES as error:
-        run.error = explain_failure(error)
+        run.error = error
     return run
 
 
@@ -185,8 +185,9 @@ def network_overfits(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     if yours.fitted:
         return Outcome(True, data=data)
     setting = f"Trained {recipe.describe()} on {images.source}"
-    if yours.error:
-        stopped = f"training stopped at step {len(yours.losses) + 1}: {yours.error}"
+    if yours.error is not None:
+        why = explain_failure(ctx.function.name, yours.error)
+        stopped = f"training stopped at step {len(yours.losses) + 1}: {why}"
         return Outcome(False, f"{setting}: {stopped}", data=data)
     steps = len(yours.losses)
     result = (

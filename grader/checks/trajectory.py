@@ -99,7 +99,7 @@ def trajectory_matches_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     if error is not None:
         step = len(got) // count + 1
         return Outcome(
-            False, f"Driving {name} ({setting}): step {step} failed: {explain_failure(error)}"
+            False, f"Driving {name} ({setting}): step {step} failed: {explain_failure(name, error)}"
         )
     return Outcome(True)
 

@@ -37,7 +37,7 @@ def returns_well_formed(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         try:
             got = ctx.got(case)
         except STUDENT_FAILURES as error:
-            return Outcome(False, f"On input {number}: {explain_failure(error)}")
+            return Outcome(False, f"On input {number}: {explain_failure(ctx.function.name, error)}")
         for name, value in expected.items():
             if problem := problem_with(name, got.get(name), value):
                 where = describe_case(case, ctx.arg_names)

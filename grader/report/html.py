@@ -11,7 +11,7 @@ from html import escape
 
 from grader.report.json_report import summary
 from grader.report.junit import printable
-from grader.report.model import FunctionTotal, Report
+from grader.report.model import FunctionTotal, Report, format_score
 from grader.report.plots import plot_data_uri
 
 # Feedback longer than this is folded into a <details> so the page stays scannable.
@@ -50,11 +50,11 @@ def _functions_table(report: Report) -> list[str]:
     for total in report.functions():
         lines.append(
             f"<tr><td><code>{_text(total.function)}</code></td>"
-            f'<td class="num">{total.score:g}/{total.max_score:g}</td>{_status(total)}</tr>'
+            f'<td class="num">{format_score(total)}</td>{_status(total)}</tr>'
         )
     lines += [
         "</tbody>",
-        f'<tfoot><tr><th>total</th><td class="num">{report.score:g}/{report.max_score:g}</td>'
+        f'<tfoot><tr><th>total</th><td class="num">{format_score(report)}</td>'
         f"<td>{report.percent:.1f}%</td></tr></tfoot>",
         "</table>",
     ]
@@ -105,7 +105,7 @@ def render_html(report: Report) -> str:
         lines.append("<h2>What failed</h2>")
     for result in failed:
         lines += [
-            f'<h3 class="fail">{_text(result.name)} ({result.score:g}/{result.max_score:g})</h3>',
+            f'<h3 class="fail">{_text(result.name)} ({format_score(result)})</h3>',
             _feedback(result.feedback),
         ]
     attached = [result for result in report.results if {"table", "plot"} & result.data.keys()]

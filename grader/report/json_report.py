@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from grader.report.model import Report
+from grader.report.model import Report, format_score
 
 
 def to_results(report: Report) -> dict:
@@ -90,7 +90,7 @@ def has_hidden_checks(report: Report) -> bool:
 def _headline(report: Report, visible_only: bool) -> str:
     """Score line and the functions losing points, over the checks `report` holds."""
     failed = [total.function for total in report.functions() if total.score < total.max_score]
-    points = f"{report.score:g}/{report.max_score:g}"
+    points = format_score(report)
     if visible_only:
         text = f"{report.title}. Visible checks: {points} ({HIDDEN_NOTE})"
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from grader.report.model import CheckResult, Report
+from grader.report.model import CheckResult, Report, format_points
 
 # Everything XML 1.0 does not allow in a document: C0 controls other than tab, newline
 # and carriage return, lone surrogates, U+FFFE and U+FFFF.
@@ -46,8 +46,8 @@ def _testcase(suite: ET.Element, report: Report, result: CheckResult) -> None:
     _properties(
         case,
         {
-            "score": f"{result.score:g}",
-            "max_score": f"{result.max_score:g}",
+            "score": format_points(result.score),
+            "max_score": format_points(result.max_score),
             "visibility": result.visibility,
             "kind": result.kind,
         },
@@ -89,8 +89,8 @@ def render_junit(report: Report) -> str:
             suite,
             {
                 "assignment": report.assignment,
-                "score": f"{total.score:g}",
-                "max_score": f"{total.max_score:g}",
+                "score": format_points(total.score),
+                "max_score": format_points(total.max_score),
                 "seed": report.seed,
                 "isolation": report.isolation,
             },

@@ -4,7 +4,7 @@ checks attached (activation statistics), embedded as PNG data so the file stands
 from __future__ import annotations
 
 from grader.report.json_report import summary
-from grader.report.model import Report
+from grader.report.model import Report, format_score
 from grader.report.plots import plot_data_uri
 
 
@@ -17,13 +17,13 @@ def render_markdown(report: Report) -> str:
     lines += ["| function | points | status |", "|---|---:|---|"]
     for total in report.functions():
         status = "ok" if total.score >= total.max_score else f"{total.checks_failed} failed"
-        lines.append(f"| `{total.function}` | {total.score:g}/{total.max_score:g} | {status} |")
+        lines.append(f"| `{total.function}` | {format_score(total)} | {status} |")
     lines += ["", f"Isolation: {report.isolation}", ""]
     failed = [result for result in report.results if not result.passed]
     if failed:
         lines += ["## What failed", ""]
     for result in failed:
-        lines += [f"### {_cell(result.name)} ({result.score:g}/{result.max_score:g})", ""]
+        lines += [f"### {_cell(result.name)} ({format_score(result)})", ""]
         lines += ["```", result.feedback, "```", ""]
     figures = [result for result in report.results if "plot" in result.data]
     if figures:

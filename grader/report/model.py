@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+
+def add_scores(scores: Iterable[float]) -> float:
+    """Scores added without float drift: an exactly rounded sum, then to 6 decimals (far
+    finer than any share a check gives), so 79.85 never comes out as 79.84999999999999."""
+    return round(math.fsum(scores), 6)
+
+
+def format_points(points: float) -> str:
+    """Points as every report and listing prints them: at most 4 decimals (a quarter of a
+    0.05 share), no trailing zeros: 109.5, 0.45, 3."""
+    return f"{points:.4f}".rstrip("0").rstrip(".")
+
+
+class Scored(Protocol):
+    """A check's result, a function's total or a whole report."""
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def max_score(self) -> float: ...
+
+
+def format_score(scored: Scored) -> str:
+    return f"{format_points(scored.score)}/{format_points(scored.max_score)}"
 
 
 @dataclass(frozen=True)
@@ -50,11 +77,11 @@ class Report:
 
     @property
     def score(self) -> float:
-        return round(sum(result.score for result in self.results), 6)
+        return add_scores(result.score for result in self.results)
 
     @property
     def max_score(self) -> float:
-        return round(sum(result.max_score for result in self.results), 6)
+        return add_scores(result.max_score for result in self.results)
 
     @property
     def percent(self) -> float:
@@ -62,13 +89,15 @@ class Report:
 
     def functions(self) -> list[FunctionTotal]:
         """Per-function totals, in the order the functions were graded."""
-        totals: dict[str, list[float]] = {}
+        by_function: dict[str, list[CheckResult]] = {}
         for result in self.results:
-            entry = totals.setdefault(result.function, [0.0, 0.0, 0])
-            entry[0] += result.score
-            entry[1] += result.max_score
-            entry[2] += not result.passed
+            by_function.setdefault(result.function, []).append(result)
         return [
-            FunctionTotal(name, round(score, 6), round(maximum, 6), int(failed))
-            for name, (score, maximum, failed) in totals.items()
+            FunctionTotal(
+                name,
+                add_scores(result.score for result in results),
+                add_scores(result.max_score for result in results),
+                sum(not result.passed for result in results),
+            )
+            for name, results in by_function.items()
         ]

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from grader.report.json_report import summary
-from grader.report.model import Report
+from grader.report.model import Report, format_score
 
 WIDTH = 80
 
@@ -29,9 +29,9 @@ def build_table(report: Report) -> Table:
             status = "[red]FAIL[/red]"
         else:
             status = f"[yellow]partial ({total.checks_failed} failed)[/yellow]"
-        table.add_row(total.function, f"{total.score:g}/{total.max_score:g}", status)
+        table.add_row(total.function, format_score(total), status)
     table.add_section()
-    table.add_row("total", f"{report.score:g}/{report.max_score:g}", f"{report.percent:.1f}%")
+    table.add_row("total", format_score(report), f"{report.percent:.1f}%")
     return table
 
 
@@ -55,7 +55,7 @@ def write_text(report: Report, console: Console) -> None:
     for result in failed:
         console.print(
             f"[bold red]✗[/bold red] [bold]{escape(result.name)}[/bold] "
-            f"({result.score:g}/{result.max_score:g}, {result.visibility})"
+            f"({format_score(result)}, {result.visibility})"
         )
         for line in result.feedback.splitlines():
             console.print(f"    {escape(line)}", overflow="fold", highlight=False)

@@ -31,19 +31,12 @@ SEALING_CAP = 500
 
 @dataclass(frozen=True)
 class CallError:
-    kind: str  # exception | import | missing | unsupported | timeout | crash | protocol
-    type: str
-    message: str
-    where: str = ""
+    """What went wrong, as facts; grader.checks.context.explain_failure words them."""
 
-    def describe(self) -> str:
-        if self.kind == "missing":
-            return self.message
-        if self.kind in ("timeout", "crash", "protocol", "unsupported"):
-            return self.message
-        prefix = "importing the module raised" if self.kind == "import" else "raised"
-        text = f"{prefix} {self.type}: {self.message}".rstrip(": ")
-        return f"{text}\n  at {self.where}" if self.where else text
+    kind: str  # exception | import | missing | unsupported | timeout | crash | protocol
+    type: str  # the exception's type (missing: ModuleNotFound, NameError or TypeError)
+    message: str
+    where: str = ""  # file, line, function and source line in the submission
 
 
 class WorkerStartError(RuntimeError):
@@ -52,10 +45,16 @@ class WorkerStartError(RuntimeError):
 
 
 class StudentCallFailed(Exception):
+    """A call into student code failed. `function` and `module` name that call (set once
+    it is known), which may not be the function a check grades: a backward's forward, a
+    network's layer."""
+
     def __init__(self, error: CallError, stdout: str = "") -> None:
-        super().__init__(error.describe())
+        super().__init__(error.message)
         self.error = error
         self.stdout = stdout
+        self.function = ""
+        self.module = ""
 
 
 @dataclass(frozen=True)
@@ -295,16 +294,27 @@ class Worker:
             return {key: self._from_wire(item) for key, item in value.items()}
         return value
 
-    def _run(self, module: str, function: str, request: dict, timeout: float | None) -> dict:
-        if (module, function) in self.poisoned:
-            raise StudentCallFailed(self.poisoned[(module, function)])
+    def _run(
+        self, module: str, function: str, request: dict, timeout: float | None, key: str = ""
+    ) -> dict:
+        """Send a request that calls `function` of `module`; a failure names that call.
+        `key` (the function by default) is what a timeout skips later calls to."""
+        try:
+            return self._run_once(module, key or function, request, timeout)
+        except StudentCallFailed as failure:
+            failure.function, failure.module = function, module
+            raise
+
+    def _run_once(self, module: str, key: str, request: dict, timeout: float | None) -> dict:
+        if (module, key) in self.poisoned:
+            raise StudentCallFailed(self.poisoned[(module, key)])
         self._ensure_imported(module)
         request = self._to_wire(request)
         try:
             return self._exchange(request, timeout or self.timeout)
         except StudentCallFailed as failure:
             if failure.error.kind == "timeout":
-                self.poisoned[(module, function)] = CallError(
+                self.poisoned[(module, key)] = CallError(
                     "timeout",
                     "Timeout",
                     failure.error.message + "; later calls to it were skipped",
@@ -380,7 +390,8 @@ class Worker:
         if module == "torch":
             reply = self._exchange(self._to_wire(request), timeout or self.timeout)
         else:
-            reply = self._run(module, f"{procedure}:{args.get('name', '')}", request, timeout)
+            name = args.get("name", "")
+            reply = self._run(module, name, request, timeout, key=f"{procedure}:{name}")
         return self._from_wire(reply.get("value"))
 
     def release(self) -> None:

@@ -97,7 +97,11 @@ class Worker:
     def import_module(self, name: str) -> object:
         path = os.path.join(self.submission_dir, name + ".py")
         if not os.path.isfile(path):
-            raise StudentError("missing", "ModuleNotFound", f"{name}.py was not submitted")
+            found = sorted(
+                entry for entry in os.listdir(self.submission_dir) if entry.endswith(".py")
+            )
+            listed = f"no {name}.py was handed in (your files: {', '.join(found) or 'none'})"
+            raise StudentError("missing", "ModuleNotFound", listed[:MESSAGE_CAP])
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
@@ -112,10 +116,12 @@ class Worker:
         module = self.module(module_name)
         function = module.__dict__.get(name)
         if function is None:
-            raise StudentError("missing", "NameError", f"{name} is not defined in {module_name}.py")
+            raise StudentError(
+                "missing", "NameError", f"{name} is not defined in your {module_name}.py"
+            )
         if not callable(function):
             raise StudentError(
-                "missing", "TypeError", f"{name} in {module_name}.py is not callable"
+                "missing", "TypeError", f"{name} in your {module_name}.py is not callable"
             )
         return function
 

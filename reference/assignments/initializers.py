@@ -8,11 +8,12 @@ import math
 
 import numpy as np
 
-from grader.assignments.spec import AssignmentSpec, Case, CheckSpec, FunctionSpec
+from grader.assignments.spec import AssignmentSpec, Case, CheckSpec, FunctionSpec, split_points
 from grader.checks.distribution import Target
 from grader.sandbox.codec import RngSeed
 
 MODULE = "initializers"
+INIT_WEIGHTS = (15, 20, 65)  # well-formed, reproducible from the rng, what it draws
 
 
 def shapes(*extra: dict):
@@ -32,27 +33,30 @@ def experiment(name: str, points: float) -> CheckSpec:
     return CheckSpec("activation_statistics", points, options={"experiment": name})
 
 
-def random_init(
-    name: str, target: Target, points: float, *extra: CheckSpec, kwargs: dict | None = None
+def initializer(
+    name: str,
+    kind: str,
+    options: dict,
+    points: float,
+    *extra: CheckSpec,
+    kwargs: dict | None = None,
 ) -> FunctionSpec:
+    """Well-formed, reproducible from the rng, and the check of what it draws (`kind`)."""
     kwargs = kwargs or {}
+    well_formed, rng, drawn = split_points(points, INIT_WEIGHTS)
     checks = (
-        CheckSpec("returns_well_formed", 0.15 * points, options={"cases": 3}),
-        CheckSpec("draws_from_rng", 0.2 * points, options={"kwargs": kwargs}),
-        CheckSpec(
-            "matches_distribution", 0.65 * points, options={"target": target, "kwargs": kwargs}
-        ),
+        CheckSpec("returns_well_formed", well_formed, options={"cases": 3}),
+        CheckSpec("draws_from_rng", rng, options={"kwargs": kwargs}),
+        CheckSpec(kind, drawn, options=options),
     )
     return FunctionSpec(name, MODULE, "plain", checks + extra, shapes(kwargs), returns=("W",))
 
 
-def structured_init(name: str, check: CheckSpec, points: float, *extra: CheckSpec):
-    checks = (
-        CheckSpec("returns_well_formed", 0.15 * points, options={"cases": 3}),
-        CheckSpec("draws_from_rng", 0.2 * points),
-        check,
-    )
-    return FunctionSpec(name, MODULE, "plain", checks + extra, shapes(), returns=("W",))
+def random_init(
+    name: str, target: Target, points: float, *extra: CheckSpec, kwargs: dict | None = None
+) -> FunctionSpec:
+    options = {"target": target, "kwargs": kwargs or {}}
+    return initializer(name, "matches_distribution", options, points, *extra, kwargs=kwargs)
 
 
 def _zeros_cases(rng: np.random.Generator) -> list[Case]:
@@ -118,26 +122,24 @@ ASSIGNMENT = AssignmentSpec(
             Target("uniform", lambda fi, fo: math.sqrt(6.0 / fi), "U(±sqrt(6/fan_in))"),
             2,
         ),
-        structured_init(
+        initializer(
             "orthogonal",
-            CheckSpec("is_orthogonal", 2, options={"gains": (1.0, 2.0)}),
-            3,
+            "is_orthogonal",
+            {"gains": (1.0, 2.0)},
+            3.05,
             experiment("orthogonal_tanh", 0.5),
         ),
-        structured_init(
+        initializer(
             "sparse",
-            CheckSpec(
-                "has_k_nonzeros_per_column",
-                2,
-                options={
-                    "settings": (
-                        ((200, 300), {"k": 15, "scale": 1.0}),
-                        ((10, 40), {"k": 15, "scale": 0.5}),
-                        ((400, 50), {"k": 30, "scale": 2.0}),
-                    )
-                },
-            ),
-            3,
+            "has_k_nonzeros_per_column",
+            {
+                "settings": (
+                    ((200, 300), {"k": 15, "scale": 1.0}),
+                    ((10, 40), {"k": 15, "scale": 0.5}),
+                    ((400, 50), {"k": 30, "scale": 2.0}),
+                )
+            },
+            3.05,
         ),
     ),
 )

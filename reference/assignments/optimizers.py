@@ -10,40 +10,44 @@ from __future__ import annotations
 
 from grader import tolerances
 from grader.assignments.battery import property_check
-from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
+from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec, split_points
 from reference.assignments import optimizers_inputs as inputs
 from reference.assignments import optimizers_properties as props
 
 MODULE = "optim"
 RULE_TOLERANCE = tolerances.UPDATE_RULE
+# well-formed, one step from the defaults, from a supplied state, from another (hidden),
+# trajectories of one and of two (hidden) parameters, dw untouched
+RULE_WEIGHTS = (1, 2, 1, 1, 2, 1, 1)
+PLAIN_WEIGHTS = (5, 3, 2)  # visible reference, hidden reference, well-formed
 
 
 def update_rule(name: str, points: float, *extra: CheckSpec) -> FunctionSpec:
     """One step from defaults and from a supplied state, 50-step trajectories (one and two
     parameters), dw untouched; w and config may be updated in place."""
-    share = points / 9
+    well_formed, default, supplied, other, one, two, unchanged = split_points(points, RULE_WEIGHTS)
     trajectory = {"config": inputs.HYPERPARAMETERS[name], "steps": 50}
     checks = (
-        CheckSpec("returns_well_formed", share, options={"cases": 1}),
+        CheckSpec("returns_well_formed", well_formed, options={"cases": 1}),
         CheckSpec(
             "matches_reference",
-            2 * share,
+            default,
             options={"cases": (0, 2), "label": "for one step from the default config"},
         ),
         CheckSpec(
             "matches_reference",
-            share,
+            supplied,
             options={"cases": (2, 3), "label": "for one step from a supplied state"},
         ),
         CheckSpec(
             "matches_reference",
-            share,
+            other,
             "hidden",
             {"cases": (3, 4), "label": "for one step from another supplied state"},
         ),
-        CheckSpec("trajectory_matches_reference", 2 * share, options=trajectory),
-        CheckSpec("trajectory_matches_reference", share, "hidden", {**trajectory, "parameters": 2}),
-        CheckSpec("keeps_inputs_unchanged", share),
+        CheckSpec("trajectory_matches_reference", one, options=trajectory),
+        CheckSpec("trajectory_matches_reference", two, "hidden", {**trajectory, "parameters": 2}),
+        CheckSpec("keeps_inputs_unchanged", unchanged),
     )
     return FunctionSpec(
         name,
@@ -59,10 +63,11 @@ def update_rule(name: str, points: float, *extra: CheckSpec) -> FunctionSpec:
 
 
 def plain(name: str, cases, points: float, returns: tuple[str, ...]) -> FunctionSpec:
+    visible, hidden, well_formed = split_points(points, PLAIN_WEIGHTS)
     checks = (
-        CheckSpec("matches_reference", points * 0.5, options={"cases": (0, 2)}),
-        CheckSpec("matches_reference", points * 0.3, "hidden", {"cases": (2, None)}),
-        CheckSpec("returns_well_formed", points * 0.2, options={"cases": 1}),
+        CheckSpec("matches_reference", visible, options={"cases": (0, 2)}),
+        CheckSpec("matches_reference", hidden, "hidden", {"cases": (2, None)}),
+        CheckSpec("returns_well_formed", well_formed, options={"cases": 1}),
     )
     return FunctionSpec(name, MODULE, "plain", checks, cases, returns=returns)
 
