@@ -21,7 +21,7 @@ from grader import course
 from grader.assignments import load_assignment
 from grader.checks import CHECKS
 from grader.checks.recording import ReferenceSource, Tape
-from grader.grading import GradeOptions, grade
+from grader.grading import NOT_IN_KIT, GradeOptions, grade
 from grader.kit import KIT_FILE, load_kit
 from grader.release import release
 from grader.report.model import Report
@@ -276,3 +276,20 @@ def test_a_fresh_venv_from_the_kit_checks_like_the_instructor(
         ]
     in_kit = _run([str(venv / "bin" / "grader"), "check", "layers", "."], kit, env)
     assert in_kit.returncode == 0 and "Visible checks: 0/" in in_kit.stdout, in_kit.stderr
+
+
+def test_a_check_the_kit_cannot_answer_fails_alone_and_says_why(
+    kits: dict[str, Path], tmp_path: Path
+) -> None:
+    kit = load_kit(kits["layers"] / KIT_FILE)
+    answers = dict(kit.source.tape.answers)
+    scope = "layers/affine_forward/1"
+    assert scope in answers
+    del answers[scope]
+    submission = reference_submission(tmp_path)
+    with kit.in_use():
+        source = ReferenceSource(Tape(answers=answers), replay=True)
+        report = grade("layers", submission, OPTIONS, source)
+    failed = [r for r in report.results if not r.passed]
+    assert [(r.function, r.kind) for r in failed] == [("affine_forward", "matches_reference")]
+    assert failed[0].feedback == NOT_IN_KIT

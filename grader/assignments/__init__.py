@@ -22,9 +22,9 @@ def load_assignment(assignment_id: str) -> list[AssignmentSpec]:
     """The spec(s) for an id; `all` gives every assignment."""
     kit = course.kit_specs()
     if kit is not None:
-        if assignment_id not in kit:
+        if assignment_id != "all" and assignment_id not in kit:
             raise UnknownAssignment(assignment_id)
-        return [kit[assignment_id]]
+        return list(kit.values()) if assignment_id == "all" else [kit[assignment_id]]
     modules = course.assignment_modules()
     if assignment_id == "all":
         ids = list(modules)
