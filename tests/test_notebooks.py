@@ -15,7 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from typer.testing import CliRunner
 
 from grader.cli import app
-from grader.notebooks import notebook_source, starter_notebook
+from grader.notebooks import NotebookError, notebook_source, starter_notebook
 from grader.starter import starter_modules
 from grader.submission import SubmissionError, load_submission
 
@@ -167,7 +167,7 @@ def test_what_is_not_a_notebook_is_a_clear_error(
 ) -> None:
     bad = tmp_path / "bad.ipynb"
     bad.write_text(content)
-    with pytest.raises(SubmissionError, match=rf"bad\.ipynb: {message}"):
+    with pytest.raises(NotebookError, match=rf"bad\.ipynb: {message}"):
         notebook_source(bad)
     (tmp_path / "folder").mkdir()
     (tmp_path / "folder" / "layers.py").write_text(CODE)
