@@ -10,6 +10,7 @@ import contextlib
 import json
 import sys
 from enum import Enum
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,7 @@ from grader.checks import CHECKS
 from grader.checks.recording import ReferenceSource
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.gradescope import bundle
-from grader.grading import GradeOptions, grade
+from grader.grading import GradeOptions, UnknownFunction, grade
 from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
@@ -130,7 +131,13 @@ def write_unreadable(message: str, formats: list[Format], out: str | None) -> No
 
 
 def grade_options(
-    *, public_only: bool, seed: int, timeout: float, device: Device, cifar_dir: Path | None
+    *,
+    public_only: bool,
+    seed: int,
+    timeout: float,
+    device: Device,
+    cifar_dir: Path | None,
+    only: tuple[str, ...] = (),
 ) -> GradeOptions:
     """The options as given, checked before any grading starts (a CIFAR-10 folder is read
     once here, so a bad one is a usage error, not a failed check per student)."""
@@ -148,7 +155,33 @@ def grade_options(
         timeout=timeout,
         device=resolve_device(device),
         cifar_dir=directory,
+        only=only,
     )
+
+
+def matching(names: list[str], pattern: str) -> list[str]:
+    """The names a -k pattern picks: those containing it, or matching it as a glob."""
+    return [name for name in names if pattern in name or fnmatchcase(name, pattern)]
+
+
+def chosen_names(assignment: str, only: list[str], patterns: list[str]) -> tuple[str, ...]:
+    """--only names as given (grading refuses an unknown one) and the functions each -k
+    pattern picks; a pattern that picks none is a usage error, not an empty report."""
+    if not patterns:
+        return tuple(only)
+    try:
+        names = [
+            function.name for spec in load_assignment(assignment) for function in spec.functions
+        ]
+    except UnknownAssignment as error:
+        fail(str(error))
+    picked = list(only)
+    for pattern in patterns:
+        found = matching(names, pattern)
+        if not found:
+            fail(f"-k {pattern}: no function matches (known: {', '.join(names)})")
+        picked += found
+    return tuple(dict.fromkeys(picked))
 
 
 def student_kit(submission: Path, kit: Path | None, seed: int) -> Kit | None:
@@ -178,16 +211,19 @@ def run_grading(
     formats: list[Format],
     out: str | None,
     source: ReferenceSource | None = None,
+    *,
+    only: list[str],
+    patterns: list[str],
     **settings: object,
 ) -> Report:
-    options = grade_options(**settings)
+    options = grade_options(**settings, only=chosen_names(assignment, only, patterns))
     try:
         return grade(assignment, submission, options, source)
     except SubmissionError as error:
         write_unreadable(str(error), formats, out)
         fail(str(error))
         raise
-    except (UnknownAssignment, WorkerStartError) as error:
+    except (UnknownAssignment, UnknownFunction, WorkerStartError) as error:
         fail(str(error))
         raise
 
@@ -208,6 +244,18 @@ Timeout = Annotated[float, typer.Option(help="Seconds allowed per call into stud
 DeviceOption = Annotated[Device, typer.Option(help="Where to run torch code (auto = CUDA if any).")]
 Formats = Annotated[list[Format], typer.Option("--format", help="Report format (repeatable).")]
 Out = Annotated[str | None, typer.Option(help="Where non-text formats go (- = stdout).")]
+Only = Annotated[
+    list[str],
+    typer.Option("--only", metavar="FUNCTION", help="Grade only this function (repeatable)."),
+]
+Pattern = Annotated[
+    list[str],
+    typer.Option(
+        "-k",
+        metavar="PATTERN",
+        help="Grade only the functions whose name contains or matches (glob) this pattern.",
+    ),
+]
 CifarDir = Annotated[
     Path | None,
     typer.Option(
@@ -248,6 +296,8 @@ def grade_command(
     timeout: Timeout = 10.0,
     fail_under: FailUnder = None,
     cifar_dir: CifarDir = None,
+    only: Only = [],  # noqa: B006 - typer reads the default
+    k: Pattern = [],  # noqa: B006
 ) -> None:
     """Grade one submission and print (or write) the report."""
     report = run_grading(
@@ -255,6 +305,8 @@ def grade_command(
         submission,
         format,
         out,
+        only=only,
+        patterns=k,
         public_only=public_only,
         seed=seed,
         timeout=timeout,
@@ -281,6 +333,8 @@ def check_command(
         Path | None,
         typer.Option(help=f"A student kit's {KIT_FILE} (default: found beside your work)."),
     ] = None,
+    only: Only = [],  # noqa: B006 - typer reads the default
+    k: Pattern = [],  # noqa: B006
 ) -> None:
     """What students run: the public checks, feedback in the terminal (CI: --format junit)."""
     loaded = student_kit(submission, kit, seed)
@@ -291,6 +345,8 @@ def check_command(
             [Format.text, *format],
             out,
             loaded.source if loaded else None,
+            only=only,
+            patterns=k,
             public_only=True,
             seed=seed,
             timeout=timeout,

@@ -34,6 +34,29 @@ class GradeOptions:
     memory_bytes: int = 4 * 2**30
     device: str = "auto"  # where torch objects run: auto (CUDA if any), cpu or cuda
     cifar_dir: Path | None = None  # a cifar-10-batches-py folder; the shipped sample if None
+    only: tuple[str, ...] = ()  # the functions to grade (their names); all when empty
+
+
+class UnknownFunction(KeyError):
+    """`only` names a function that none of the graded assignments has."""
+
+    def __str__(self) -> str:
+        name, known = self.args
+        return f"unknown function {name!r} (known: {', '.join(known)})"
+
+
+def chosen_functions(assignment: AssignmentSpec, only: tuple[str, ...]) -> list[FunctionSpec]:
+    """The functions of `assignment` that a grading restricted to `only` grades; the others
+    keep their place in the spec, since a chosen backward still calls its forward."""
+    return [function for function in assignment.functions if not only or function.name in only]
+
+
+def check_chosen(assignments: list[AssignmentSpec], only: tuple[str, ...]) -> None:
+    """Refuse a name in `only` that no assignment defines, before any worker starts."""
+    known = [function.name for assignment in assignments for function in assignment.functions]
+    for name in only:
+        if name not in known:
+            raise UnknownFunction(name, known)
 
 
 def selected_checks(
@@ -54,15 +77,15 @@ def check_scope(assignment: AssignmentSpec, function: FunctionSpec, index: int) 
     return f"{assignment.id}/{function.name}/{index}"
 
 
-def hidden_not_run(assignments: list[AssignmentSpec], public_only: bool) -> int:
-    """How many hidden checks this grading leaves out, so that a public-only report can say
-    there is more to the grade than it shows."""
-    if not public_only:
+def hidden_not_run(assignments: list[AssignmentSpec], options: GradeOptions) -> int:
+    """How many hidden checks of the graded functions this grading leaves out, so that a
+    public-only report can say there is more to the grade than it shows."""
+    if not options.public_only:
         return 0
     return sum(
         check.visibility != "visible"
         for assignment in assignments
-        for function in assignment.functions
+        for function in chosen_functions(assignment, options.only)
         for check in function.checks
     )
 
@@ -182,7 +205,7 @@ def grade_submission(
         student = StudentImplementation(
             worker, lambda name: submission.module_of(name, expected.get(name, ""))
         )
-        for function in assignment.functions:
+        for function in chosen_functions(assignment, options.only):
             for index, check in selected_checks(
                 function, options.public_only, source.tape is not None
             ):
@@ -214,10 +237,13 @@ def grade(
     source: ReferenceSource | None = None,
 ) -> Report:
     """Grade one submission; `assignment_id` may be `all`. `source` says where reference
-    answers come from (default: the live course pack)."""
+    answers come from (default: the live course pack). With `options.only`, only those
+    functions are graded, and an assignment left with none starts no worker."""
     began = time.perf_counter()
     source = source or ReferenceSource()
-    assignments = load_assignment(assignment_id)
+    loaded = load_assignment(assignment_id)
+    check_chosen(loaded, options.only)
+    assignments = [spec for spec in loaded if chosen_functions(spec, options.only)]
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as scratch:
         submission = load_submission(Path(submission_path), Path(scratch) / "submission")
         results: list[CheckResult] = []
@@ -241,6 +267,6 @@ def grade(
         grader_version=__version__,
         execution_time=time.perf_counter() - began,
         notes=submission.notes,
-        hidden_not_run=hidden_not_run(assignments, options.public_only),
+        hidden_not_run=hidden_not_run(assignments, options),
         timings=timings,
     )

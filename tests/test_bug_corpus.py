@@ -4,23 +4,109 @@ what was checked, on which input, and names the mistake when it is a known one."
 
 from __future__ import annotations
 
+import ast
 import importlib
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import (
+    ASSIGNMENTS,
     BUG_CORPORA,
     CORPORA,
+    FAST,
     assignment_of,
     fragment_constants,
-    graded,
     points_by_function,
     submission_with,
 )
 
+from grader import grading
 from grader.assignments import load_assignment
+from grader.assignments.spec import AssignmentSpec, FunctionSpec
+from grader.checks.implementations import StudentImplementation
+from grader.report.model import CheckResult
 
 BUGS = sorted(CORPORA.glob("*/bugs/*/*.py"))
+
+
+def bound_names(tree: ast.Module) -> set[str]:
+    """The names a module's top-level statements bind; imports aside: fragments import
+    numpy, math and torch under their usual names, which rebinds nothing to something else."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
+
+
+def mentions(tree: ast.Module) -> dict[str, set[str]]:
+    """For each top-level function or class, every name its body mentions; a later
+    definition replaces an earlier one, as when the module is imported."""
+    return {
+        node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
+
+
+def reached(graph: dict[str, set[str]], start: frozenset[str]) -> set[str]:
+    """Every name that calling the functions in `start` can reach, through the bodies of
+    the module's own functions (helpers, other graded functions) transitively."""
+    seen, todo = set(start), list(start)
+    while todo:
+        for name in graph.get(todo.pop(), set()) - seen:
+            seen.add(name)
+            todo.append(name)
+    return seen
+
+
+def functions_at_risk(spec: AssignmentSpec, submission: Path, fragment: Path) -> tuple[str, ...]:
+    """The functions whose points the fragment can change: those whose grading calls
+    (`AssignmentSpec.calls`) a student function that reaches a name the fragment binds."""
+    (module,) = submission.glob("*.py")
+    graph = mentions(ast.parse(module.read_text()))
+    changed = bound_names(ast.parse(fragment.read_text()))
+    return tuple(
+        function.name
+        for function in spec.functions
+        if reached(graph, spec.calls(function.name)) & changed
+    )
+
+
+@pytest.fixture
+def student_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
+    """Which student functions each graded function's checks called through the worker,
+    to hold `AssignmentSpec.calls` to what the checks really do (torch workloads call
+    theirs inside the worker, unseen here: `FunctionSpec.uses` declares them)."""
+    calls: dict[str, set[str]] = {}
+    current = ""
+    run_check = grading.run_check
+
+    def tracked_run_check(
+        assignment: AssignmentSpec, function: FunctionSpec, *rest: object
+    ) -> CheckResult:
+        nonlocal current
+        current = function.name
+        return run_check(assignment, function, *rest)
+
+    def tracked(method: Callable[..., object]) -> Callable[..., object]:
+        def call(self: StudentImplementation, function: str, *args: object, **kw: object) -> object:
+            calls.setdefault(current, set()).add(function)
+            return method(self, function, *args, **kw)
+
+        return call
+
+    monkeypatch.setattr(grading, "run_check", tracked_run_check)
+    for name in ("call", "call_many"):
+        monkeypatch.setattr(
+            StudentImplementation, name, tracked(getattr(StudentImplementation, name))
+        )
+    return calls
 
 
 @pytest.mark.parametrize("assignment", BUG_CORPORA)
@@ -33,18 +119,43 @@ def test_every_function_has_at_least_two_mistakes(assignment: str) -> None:
     assert min(counts.values()) >= 2, counts
 
 
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_grading_calls_only_student_functions_the_spec_knows(assignment: str) -> None:
+    """A misspelt `uses` name would hide a dependency from the corpus test below."""
+    (spec,) = load_assignment(assignment)
+    known = {function.name for function in spec.functions} | set(spec.pieces)
+    for function in spec.functions:
+        assert spec.calls(function.name) <= known, function.name
+
+
 @pytest.mark.parametrize(
     "fragment", BUGS, ids=lambda p: f"{assignment_of(p)}/{p.parent.name}/{p.stem}"
 )
-def test_mistake_loses_points_on_its_function_only(fragment: Path, tmp_path: Path) -> None:
+def test_mistake_loses_points_on_its_function_only(
+    fragment: Path, tmp_path: Path, student_calls: dict[str, set[str]]
+) -> None:
+    """Only the functions at risk are graded, which is as good as grading them all: a
+    function's points depend on the student functions its checks call (itself, its
+    forward, what it `uses`, the assignment's pieces: `AssignmentSpec.calls`; the calls
+    seen here are held to it) and on what those reach in the submission module (the
+    helpers and other functions their bodies name, read with ast). A function none of whose
+    calls reach a name the fragment binds runs the same code as in the correct submission,
+    which scores full marks; each check reseeds the worker and a crash restarts it, so
+    nothing else carries over from one function's checks to another's."""
     target = fragment.parent.name
+    assignment = assignment_of(fragment)
+    (spec,) = load_assignment(assignment)
     constants = fragment_constants(fragment)
     submission = submission_with(fragment, tmp_path / "submission")
-    report = graded(submission, assignment=assignment_of(fragment))
+    at_risk = functions_at_risk(spec, submission, fragment)
+    allowed = {target, *constants.get("MAY_LOSE", [])}
+    assert allowed <= set(at_risk), f"MAY_LOSE names functions {target} cannot reach"
+    report = grading.grade(assignment, submission, replace(FAST, only=at_risk))
+    for function, called in student_calls.items():
+        assert called <= spec.calls(function), f"{function} called {called}"
     totals = points_by_function(report)
     score, maximum = totals[target]
     assert score < maximum, f"{target} kept full marks"
-    allowed = {target, *constants.get("MAY_LOSE", [])}
     others = {f: p for f, p in totals.items() if f not in allowed and p[0] < p[1]}
     assert not others, f"other functions lost points: {others}"
     failed = [r for r in report.results if not r.passed]

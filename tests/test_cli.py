@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_reference
 
+from grader.assignments import load_assignment
+
 
 def grader(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
@@ -76,3 +78,39 @@ def test_check_runs_public_checks_from_the_current_folder(reference_dir: Path) -
     result = grader("check", "layers", cwd=reference_dir)
     assert result.returncode == 0, result.stderr
     assert "100.0%" in result.stdout
+
+
+def test_only_and_k_grade_exactly_the_chosen_functions(reference_dir: Path) -> None:
+    result = grader(
+        "grade",
+        "layers",
+        str(reference_dir),
+        *("--only", "relu_forward", "-k", "sigmoid_*", "-k", "l1_"),
+        *("--format", "json"),
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    chosen = {"relu_forward", "sigmoid_forward", "sigmoid_backward", "l1_regularization"}
+    assert {test["tags"][0] for test in data["tests"]} == chosen
+    (spec,) = load_assignment("layers")
+    assert data["extra_data"]["max_score"] == sum(spec.function(name).points for name in chosen)
+
+
+def test_check_takes_only_and_k_too(reference_dir: Path) -> None:
+    result = grader("check", "layers", "-k", "relu_f", cwd=reference_dir)
+    assert result.returncode == 0, result.stderr
+    assert "relu_forward" in result.stdout
+    assert "relu_backward" not in result.stdout and "affine" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("--only", "unknown function 'nope'"), ("-k", "-k nope: no function matches")],
+)
+def test_an_unknown_function_exits_two_naming_the_known_ones(
+    option: str, message: str, reference_dir: Path
+) -> None:
+    result = grader("grade", "layers", str(reference_dir), option, "nope")
+    assert result.returncode == 2
+    stderr = " ".join(result.stderr.split())
+    assert message in stderr and "affine_forward" in stderr, stderr

@@ -3,12 +3,23 @@ stubs, and the same report every time."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ASSIGNMENTS, CORPORA, CORPUS, ROOT, copy_reference, graded, points_by_function
+from conftest import (
+    ASSIGNMENTS,
+    CORPORA,
+    CORPUS,
+    FAST,
+    ROOT,
+    copy_reference,
+    graded,
+    points_by_function,
+)
 
-from grader.grading import GradeOptions, grade
+from grader.assignments import load_assignment
+from grader.grading import GradeOptions, UnknownFunction, grade
 from grader.report.json_report import stable_results, to_results
 from grader.report.text import render_text
 from grader.starter import starter_submission
@@ -56,6 +67,31 @@ def test_public_only_runs_the_visible_checks_only(tmp_path: Path) -> None:
     report = grade("layers", copy_reference(tmp_path), GradeOptions(public_only=True))
     assert {r.visibility for r in report.results} == {"visible"}
     assert report.score == report.max_score
+
+
+def test_grading_some_functions_gives_them_their_results_of_a_full_grading(
+    reference_report, tmp_path: Path
+) -> None:
+    only = ("affine_backward", "dropout_forward")
+    options = replace(FAST, only=only)
+
+    def verdicts(report) -> list[tuple]:
+        chosen = [r for r in report.results if r.function in only]
+        return [(r.name, r.score, r.max_score, r.passed, r.feedback) for r in chosen]
+
+    report = graded(copy_reference(tmp_path / "chosen"), options)
+    assert {r.function for r in report.results} == set(only)
+    assert verdicts(report) == verdicts(reference_report)
+    (spec,) = load_assignment("layers")
+    assert report.max_score == sum(spec.function(name).points for name in only)
+    public = graded(copy_reference(tmp_path / "public"), replace(options, public_only=True))
+    hidden = [c for name in only for c in spec.function(name).checks if c.visibility != "visible"]
+    assert public.hidden_not_run == len(hidden) > 0
+
+
+def test_an_unknown_function_is_refused_before_grading(tmp_path: Path) -> None:
+    with pytest.raises(UnknownFunction, match="affine_forward"):
+        grade("layers", tmp_path / "absent", GradeOptions(only=("nope",)))
 
 
 def test_json_report_follows_the_gradescope_schema(reference_report) -> None:

@@ -85,7 +85,9 @@ class FunctionSpec:
     `dict_outputs` names, for a returned dict (an optimizer's config), the keys that are
     compared (its state); `mutable_args` are argument indices the function may update in
     place (an optimizer's w and config). `tolerance` is the norm-wise relative error
-    allowed against the reference.
+    allowed against the reference. `uses` names the other student functions its checks call
+    that neither `forward` nor the assignment's `pieces` say (a timed workload built from
+    them), so that `AssignmentSpec.calls` knows every student function a grading reaches.
     """
 
     name: str
@@ -100,6 +102,7 @@ class FunctionSpec:
     dict_outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     mutable_args: tuple[int, ...] = ()
     tolerance: float = tolerances.REFERENCE
+    uses: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Refuse, when the spec loads, a check whose points would print with artifacts."""
@@ -128,6 +131,14 @@ class AssignmentSpec:
             if spec.name == name:
                 return spec
         raise KeyError(name)
+
+    def calls(self, name: str) -> frozenset[str]:
+        """The student functions that grading `name` calls: itself, its forward (a backward
+        gets its cache from it), what it `uses`, and every piece (networks assembled from
+        them). Its points depend on no other student code, except what these call in turn."""
+        function = self.function(name)
+        forward = (function.forward,) if function.forward else ()
+        return frozenset({name, *forward, *function.uses, *self.pieces})
 
     @property
     def points(self) -> float:

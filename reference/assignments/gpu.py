@@ -163,6 +163,7 @@ ASSIGNMENT = AssignmentSpec(
                     },
                 ),
             ),
+            uses=("kaiming_normal_", "LinearFunction", "BatchNormFunction", "Adam"),
         ),
     ),
 )
