@@ -4,7 +4,6 @@ what was checked, on which input, and names the mistake when it is a known one."
 
 from __future__ import annotations
 
-import ast
 import importlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,6 +17,7 @@ from conftest import (
     FAST,
     assignment_of,
     fragment_constants,
+    functions_at_risk,
     points_by_function,
     submission_with,
 )
@@ -29,53 +29,6 @@ from grader.checks.implementations import StudentImplementation
 from grader.report.model import CheckResult
 
 BUGS = sorted(CORPORA.glob("*/bugs/*/*.py"))
-
-
-def bound_names(tree: ast.Module) -> set[str]:
-    """The names a module's top-level statements bind; imports aside: fragments import
-    numpy, math and torch under their usual names, which rebinds nothing to something else."""
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-    return names
-
-
-def mentions(tree: ast.Module) -> dict[str, set[str]]:
-    """For each top-level function or class, every name its body mentions; a later
-    definition replaces an earlier one, as when the module is imported."""
-    return {
-        node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-    }
-
-
-def reached(graph: dict[str, set[str]], start: frozenset[str]) -> set[str]:
-    """Every name that calling the functions in `start` can reach, through the bodies of
-    the module's own functions (helpers, other graded functions) transitively."""
-    seen, todo = set(start), list(start)
-    while todo:
-        for name in graph.get(todo.pop(), set()) - seen:
-            seen.add(name)
-            todo.append(name)
-    return seen
-
-
-def functions_at_risk(spec: AssignmentSpec, submission: Path, fragment: Path) -> tuple[str, ...]:
-    """The functions whose points the fragment can change: those whose grading calls
-    (`AssignmentSpec.calls`) a student function that reaches a name the fragment binds."""
-    (module,) = submission.glob("*.py")
-    graph = mentions(ast.parse(module.read_text()))
-    changed = bound_names(ast.parse(fragment.read_text()))
-    return tuple(
-        function.name
-        for function in spec.functions
-        if reached(graph, spec.calls(function.name)) & changed
-    )
 
 
 @pytest.fixture

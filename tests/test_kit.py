@@ -11,11 +11,12 @@ import subprocess
 import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPORA, ROOT, submission_with
+from conftest import CORPORA, ROOT, functions_at_risk, submission_with
 
 from grader import course
 from grader.assignments import load_assignment
@@ -153,18 +154,20 @@ def test_the_kit_carries_no_input_that_only_hidden_checks_use(
     assert not hidden_only & in_kit
 
 
-def corpus(assignment: str, directory: Path) -> list[Path]:
-    """The reference, the stubs and every corpus submission of an assignment."""
+def corpus(assignment: str, directory: Path) -> list[tuple[Path, tuple[str, ...]]]:
+    """The reference, the stubs and every corpus submission of an assignment, each with the
+    functions to compare: all of them, except for a bug fragment appended to correct_alt
+    (itself compared in full), the functions it can change (conftest.functions_at_risk)."""
     folder = CORPORA / assignment
+    (spec,) = load_assignment(assignment)
     entries = [
-        reference_submission(directory / "reference"),
-        starter_submission(assignment, directory / "stubs"),
+        (reference_submission(directory / "reference"), ()),
+        (starter_submission(assignment, directory / "stubs"), ()),
     ]
-    entries += sorted(p for p in folder.iterdir() if p.name.startswith("correct"))
-    entries += [
-        submission_with(fragment, directory / f"{fragment.parent.name}-{fragment.stem}")
-        for fragment in sorted(folder.glob("bugs/*/*.py"))
-    ]
+    entries += [(p, ()) for p in sorted(folder.iterdir()) if p.name.startswith("correct")]
+    for fragment in sorted(folder.glob("bugs/*/*.py")):
+        path = submission_with(fragment, directory / f"{fragment.parent.name}-{fragment.stem}")
+        entries.append((path, functions_at_risk(spec, path, fragment)))
     return entries
 
 
@@ -187,24 +190,26 @@ def test_grader_check_from_the_kit_agrees_with_public_grading_on_the_corpus(
     """Check by check: same points, same verdict, same feedback. The instructor's side is
     `grade --public-only` restricted to the checks a kit runs (a recording source selects
     exactly those, with the live reference)."""
-    submissions = corpus(assignment, tmp_path)
-    assert len(submissions) >= 10
+    entries = corpus(assignment, tmp_path)
+    assert len(entries) >= 10
     kit = load_kit(kits[assignment] / KIT_FILE)
 
-    def instructor(path: Path) -> Report:
-        return grade(assignment, path, OPTIONS, ReferenceSource(Tape()))
+    def instructor(entry: tuple[Path, tuple[str, ...]]) -> Report:
+        path, only = entry
+        return grade(assignment, path, replace(OPTIONS, only=only), ReferenceSource(Tape()))
 
-    def student(path: Path) -> Report:
+    def student(entry: tuple[Path, tuple[str, ...]]) -> Report:
+        path, only = entry
         source = ReferenceSource(Tape(answers=kit.source.tape.answers), replay=True)
-        return grade(assignment, path, OPTIONS, source)
+        return grade(assignment, path, replace(OPTIONS, only=only), source)
 
     with ThreadPoolExecutor(2) as pool:
-        expected = list(pool.map(instructor, submissions))
+        expected = list(pool.map(instructor, entries))
         with kit.in_use():
-            got = list(pool.map(student, submissions))
-    for path, theirs, mine in zip(submissions, expected, got, strict=True):
+            got = list(pool.map(student, entries))
+    for (path, _), theirs, mine in zip(entries, expected, got, strict=True):
         assert verdicts(mine) == verdicts(theirs), path.name
-    full = grade(assignment, submissions[0], OPTIONS)
+    full = grade(assignment, entries[0][0], OPTIONS)
     assert kit_checks_of(full) == verdicts(expected[0])
     assert expected[0].score == pytest.approx(sum(r.max_score for r in expected[0].results))
     assert got[1].score == 0
@@ -250,7 +255,8 @@ def test_a_fresh_venv_from_the_kit_checks_like_the_instructor(
     listed = _run([str(python), "-c", ENGINE_FILES], tmp_path, env).stdout.split()
     texts = {name: Path(name).read_text(errors="replace") for name in listed}
     assert len(texts) > 50 and not leaked(texts, solution_lines())
-    for path in corpus("layers", tmp_path / "work")[:4] + [CORPORA / "layers" / "correct_alt"]:
+    chosen = [path for path, _ in corpus("layers", tmp_path / "work")[:4]]
+    for path in [*chosen, CORPORA / "layers" / "correct_alt"]:
         out = tmp_path / f"{path.name}.json"
         ran = _run(
             [
