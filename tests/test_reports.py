@@ -273,6 +273,15 @@ def test_every_format_shows_a_table_that_has_no_plot(report: Report) -> None:
     assert "loss by regularization" in _words(render_text(report))
 
 
+def test_markdown_escapes_pipes_in_column_names(report: Report) -> None:
+    """Training's |Δw1|/|w1| column: unescaped, its pipes split the header into more cells
+    than the delimiter row has, and a Markdown viewer shows no table at all."""
+    ratios = Table("ratios", ("step", "|Δw1|/|w1|"), ((1, "1e-3"),))
+    result = check("network", "overfits", 1, 1, attachments=Attachments(tables=(ratios,)))
+    markdown = render_markdown(replace(report, results=(result,)))
+    assert "| step | \\|Δw1\\|/\\|w1\\| |\n|---:|---:|\n| 1 | 1e-3 |" in markdown
+
+
 # --- in a real browser ----------------------------------------------------------------
 
 FLAGS = [

@@ -15,7 +15,7 @@ def _cell(text: object) -> str:
 
 def _table(table: Table) -> list[str]:
     return [
-        "| " + " | ".join(table.columns) + " |",
+        "| " + " | ".join(_cell(column) for column in table.columns) + " |",
         "|" + "---:|" * len(table.columns),
         *("| " + " | ".join(_cell(cell) for cell in row) + " |" for row in table.rows),
     ]
