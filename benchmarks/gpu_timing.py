@@ -33,7 +33,7 @@ def main() -> None:
             scores.add(report.score)
             for result in report.results:
                 if result.kind == "runs_as_fast_as_reference":
-                    _, _, ratio, noise = result.data["table"]["rows"][0]
+                    _, _, ratio, noise = result.attachments.tables[0].rows[0]
                     ratios.setdefault(result.function, []).append(ratio)
                     noises.setdefault(result.function, []).append(noise)
     print(f"device: {report.device}; {args.runs} gradings of the reference")

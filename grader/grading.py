@@ -144,7 +144,7 @@ def run_check(
         feedback=outcome.feedback,
         visibility=check.visibility,
         duration=time.perf_counter() - began,
-        data=outcome.data,
+        attachments=outcome.attachments,
     )
 
 

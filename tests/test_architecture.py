@@ -10,7 +10,11 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGE = ROOT / "grader"
-CORE = {"grader.tolerances": set(), "grader.assignments.spec": {"grader.tolerances"}}
+CORE = {
+    "grader.tolerances": set(),
+    "grader.assignments.spec": {"grader.tolerances"},
+    "grader.report.model": set(),  # checks build tables and plots with it
+}
 WORKER_SIDE = ("grader.sandbox.worker", "grader.sandbox.codec", "grader.sandbox.seal")
 
 

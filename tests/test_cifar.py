@@ -227,7 +227,7 @@ def test_training_diagnostics_are_reported_not_scored(tmp_path: Path) -> None:
     markdown = render_markdown(report)
     assert markdown.count("data:image/png;base64,") == 4
     overfits = [r for r in report.results if r.kind == "network_overfits"]
-    assert all(r.passed and r.data["plot"]["log_y"] for r in overfits)
+    assert all(r.passed and r.attachments.plots[0].log_y for r in overfits)
 
 
 def test_the_same_seed_gives_the_same_cifar_report(tmp_path: Path) -> None:

@@ -42,9 +42,9 @@ def test_the_report_names_the_device_and_the_times(tmp_path: Path) -> None:
     timed = [r for r in report.results if r.kind == "runs_as_fast_as_reference"]
     assert len(timed) == 5
     for result in timed:
-        table = result.data["table"]
-        assert "CPU" in table["title"]
-        assert table["columns"][:3] == ["yours (ms)", "reference (ms)", "ratio"]
+        (table,) = result.attachments.tables
+        assert "CPU" in table.title
+        assert table.columns[:3] == ("yours (ms)", "reference (ms)", "ratio")
 
 
 def test_asking_for_cuda_without_one_is_a_usage_error(tmp_path: Path) -> None:

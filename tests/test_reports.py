@@ -20,7 +20,7 @@ from grader.report.html import render_html
 from grader.report.json_report import HIDDEN_NOTE, to_results
 from grader.report.junit import render_junit
 from grader.report.markdown import render_markdown
-from grader.report.model import CheckResult, Report
+from grader.report.model import Attachments, Band, CheckResult, Plot, Report, Series, Table
 from grader.report.render import RENDERERS
 from grader.report.text import render_text
 
@@ -42,34 +42,40 @@ def check(function: str, description: str, score: float, max_score: float, **ext
         feedback=extra.pop("feedback", ""),
         visibility=extra.pop("visibility", "visible"),
         duration=extra.pop("duration", 0.25),
-        data=extra.pop("data", {}),
+        attachments=extra.pop("attachments", Attachments()),
     )
 
 
-ACTIVATIONS = {
-    "table": {
-        "title": "he_normal + relu: activation std per layer",
-        "columns": ["layer", "your std", "reference band"],
-        "rows": [[1, "0.82", "0.8 – 0.84"], [2, "0.81", "0.79 – 0.85"], [3, "0.8", "0.78 – 0.86"]],
-    },
-    "plot": {
-        "title": "he_normal + relu: activation std per layer",
-        "x": [1, 2, 3],
-        "series": {"yours": [0.82, 0.81, 0.8], "reference mean": [0.82, 0.82, 0.82]},
-        "band": [[0.8, 0.79, 0.78], [0.84, 0.85, 0.86]],
-    },
-}
-LOSS_CURVE = {
-    "plot": {
-        "title": "training loss with your adam",
-        "x": [1, 2, 3, 4],
-        "series": {"yours": [2.3, 1.1, 0.2, None], "reference": [2.3, 0.9, 0.1, 0.005]},
-        "log_y": True,
-    },
-}
-SANITY = {
-    "table": {"title": "loss by regularization", "columns": ["reg", "loss"], "rows": [[0, 2.3]]}
-}
+ACTIVATIONS = Attachments(
+    tables=(
+        Table(
+            "he_normal + relu: activation std per layer",
+            ("layer", "your std", "reference band"),
+            ((1, "0.82", "0.8 – 0.84"), (2, "0.81", "0.79 – 0.85"), (3, "0.8", "0.78 – 0.86")),
+        ),
+    ),
+    plots=(
+        Plot(
+            "he_normal + relu: activation std per layer",
+            "layer",
+            (1, 2, 3),
+            (Series("yours", (0.82, 0.81, 0.8)), Series("reference mean", (0.82, 0.82, 0.82))),
+            band=Band((0.8, 0.79, 0.78), (0.84, 0.85, 0.86)),
+        ),
+    ),
+)
+LOSS_CURVE = Attachments(
+    plots=(
+        Plot(
+            "training loss with your adam",
+            "step",
+            (1, 2, 3, 4),
+            (Series("yours", (2.3, 1.1, 0.2, None)), Series("reference", (2.3, 0.9, 0.1, 0.005))),
+            log_y=True,
+        ),
+    )
+)
+SANITY = Attachments(tables=(Table("loss by regularization", ("reg", "loss"), ((0, 2.3),)),))
 PLOTS = 2
 
 
@@ -80,9 +86,19 @@ def report() -> Report:
         check("relu_forward", "matches the reference", 2, 2, visibility="hidden"),
         check("softmax_loss", "matches the reference", 0, 3, feedback=HOSTILE, duration=1.5),
         check("softmax_loss", "gradients match", 1, 2, kind="gradient", feedback="half right"),
-        check("he_normal", "activation statistics", 2, 2, kind="experiment", data=ACTIVATIONS),
-        check("network", "overfits 20 images", 0, 4, kind="overfit", feedback="", data=LOSS_CURVE),
-        check("network", "loss rises with regularization", 1, 1, data=SANITY),
+        check(
+            "he_normal", "activation statistics", 2, 2, kind="experiment", attachments=ACTIVATIONS
+        ),
+        check(
+            "network",
+            "overfits 20 images",
+            0,
+            4,
+            kind="overfit",
+            feedback="",
+            attachments=LOSS_CURVE,
+        ),
+        check("network", "loss rises with regularization", 1, 1, attachments=SANITY),
     )
     return Report(
         assignment="layers",
@@ -246,6 +262,24 @@ def test_html_tables_and_failures(report: Report) -> None:
 
 def test_markdown_still_embeds_plots(report: Report) -> None:
     assert render_markdown(report).count("](data:image/png;base64,") == PLOTS
+
+
+def test_every_format_shows_a_table_that_has_no_plot(report: Report) -> None:
+    """The sanity check attaches a table only; Markdown once dropped it (HTML did not)."""
+    heading = "network: loss rises with regularization"
+    markdown = render_markdown(report)
+    assert f"### {heading}\n\n| reg | loss |\n|---:|---:|\n| 0 | 2.3 |\n" in markdown
+    assert f'<h3>{heading}</h3>\n<table class="data">' in render_html(report)
+    assert "loss by regularization" in _words(render_text(report))
+
+
+def test_markdown_escapes_pipes_in_column_names(report: Report) -> None:
+    """Training's |Δw1|/|w1| column: unescaped, its pipes split the header into more cells
+    than the delimiter row has, and a Markdown viewer shows no table at all."""
+    ratios = Table("ratios", ("step", "|Δw1|/|w1|"), ((1, "1e-3"),))
+    result = check("network", "overfits", 1, 1, attachments=Attachments(tables=(ratios,)))
+    markdown = render_markdown(replace(report, results=(result,)))
+    assert "| step | \\|Δw1\\|/\\|w1\\| |\n|---:|---:|\n| 1 | 1e-3 |" in markdown
 
 
 # --- in a real browser ----------------------------------------------------------------

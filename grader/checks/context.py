@@ -13,6 +13,7 @@ from grader.assignments.spec import AssignmentSpec, Case, FunctionSpec
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.procedures import MalformedResult, run
 from grader.checks.recording import ReferenceSource
+from grader.report.model import Attachments
 from grader.sandbox.client import CallError, StudentCallFailed, Worker
 
 
@@ -21,7 +22,7 @@ class Outcome:
     passed: bool
     feedback: str = ""
     description: str = ""  # overrides the check's default description when set
-    data: Mapping[str, Any] = field(default_factory=dict)  # for plots and tables
+    attachments: Attachments = Attachments()  # tables and plots, reported, never scored
     credit: float | None = None  # partial credit (share of the points) of a failed check
 
     @property

@@ -20,6 +20,7 @@ from grader import course
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.distribution import draw
+from grader.report.model import Attachments, Band, Plot, Series, Table
 
 ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0)}
 SIGMAS, WIDEN = 6.0, 0.02
@@ -58,6 +59,31 @@ def layer_stds(weights: list[np.ndarray], inputs: np.ndarray, activation: str) -
     return np.array(stds)
 
 
+def attachments(
+    title: str, yours: np.ndarray, limits: tuple[np.ndarray, np.ndarray], mean: list[float]
+) -> Attachments:
+    """Per-layer std against the reference band (and its mean over seeds), as a table and a
+    plot, log-scaled when the band nears zero: shown with the verdict, never scored."""
+    low, high = limits
+    layers = range(1, len(yours) + 1)
+    rows = tuple(
+        (layer, f"{std:.3g}", f"{bottom:.3g} – {top:.3g}")
+        for layer, std, bottom, top in zip(layers, yours, low, high, strict=True)
+    )
+    curves = (Series("yours", tuple(yours.tolist())), Series("reference mean", tuple(mean)))
+    plot = Plot(
+        title,
+        "layer",
+        tuple(layers),
+        curves,
+        band=Band(tuple(low.tolist()), tuple(high.tolist())),
+        log_y=bool(np.min(low[low > 0], initial=1.0) < 1e-3),
+    )
+    return Attachments(
+        tables=(Table(title, ("layer", "your std", "reference band"), rows),), plots=(plot,)
+    )
+
+
 def activation_statistics(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     name = spec.options["experiment"]
     setting = experiment(name)
@@ -80,22 +106,8 @@ def activation_statistics(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             return Outcome(False, explain_failure(setting["init"], error))
     yours = layer_stds(weights, inputs, setting["activation"])
     low, high = band(name)
-    rows = [
-        [layer + 1, f"{yours[layer]:.3g}", f"{low[layer]:.3g} – {high[layer]:.3g}"]
-        for layer in range(layers)
-    ]
     title = f"{setting['init']} + {setting['activation']}: activation std per layer"
-    data = {
-        "table": {"title": title, "columns": ["layer", "your std", "reference band"], "rows": rows},
-        "plot": {
-            "title": title,
-            "x": list(range(1, layers + 1)),
-            "x_label": "layer",
-            "series": {"yours": yours.tolist(), "reference mean": setting["mean_std"]},
-            "band": [low.tolist(), high.tolist()],
-            "log_y": bool(np.min(low[low > 0], initial=1.0) < 1e-3),
-        },
-    }
+    attached = attachments(title, yours, (low, high), setting["mean_std"])
     outside = [i for i in range(layers) if not low[i] <= yours[i] <= high[i]]
     if outside:
         first = outside[0]
@@ -104,6 +116,6 @@ def activation_statistics(ctx: CheckContext, spec: CheckSpec) -> Outcome:
             f"{title}: layer {first + 1} has std {yours[first]:.3g}, outside the reference "
             f"band {low[first]:.3g} – {high[first]:.3g} (layers outside: "
             f"{', '.join(str(i + 1) for i in outside)})",
-            data=data,
+            attachments=attached,
         )
-    return Outcome(True, data=data)
+    return Outcome(True, attachments=attached)

@@ -20,6 +20,7 @@ from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, expla
 from grader.checks.network import Architecture, Pieces, backward, forward, reference_pieces
 from grader.checks.numeric import STEP, centered, nudged
 from grader.cifar10 import ImageSet, load_images
+from grader.report.model import Attachments, Table
 
 SMALL_STD = 1e-3  # "small initial weights": scores near zero, so the loss is ln(classes)
 CHANCE_TOLERANCE = tolerances.CHANCE_LOSS
@@ -114,11 +115,11 @@ def loss_rises_with_regularization(ctx: CheckContext, spec: CheckSpec) -> Outcom
         got = losses(student_pieces(ctx, pieces))
     except STUDENT_FAILURES as error:
         return Outcome(False, explain_failure(ctx.function.name, error))
-    table = {
-        "title": "loss of the two-layer net as L2 regularization grows",
-        "columns": ["reg", "your loss"],
-        "rows": [[f"{r:g}", f"{v:.6g}"] for r, v in zip(REGULARIZATION, got, strict=True)],
-    }
+    table = Table(
+        "loss of the two-layer net as L2 regularization grows",
+        ("reg", "your loss"),
+        tuple((f"{r:g}", f"{v:.6g}") for r, v in zip(REGULARIZATION, got, strict=True)),
+    )
     if rises(got):
         return Outcome(True)
     listed = ", ".join(f"reg={r:g}: {v:.6g}" for r, v in zip(REGULARIZATION, got, strict=True))
@@ -129,7 +130,7 @@ def loss_rises_with_regularization(ctx: CheckContext, spec: CheckSpec) -> Outcom
         False,
         f"{net.describe()} with the L2 penalty of l2_regularization on w1 and w2, on "
         f"{images.source}: the loss should rise strictly with reg, but got {listed}.\n{blame}",
-        data={"table": table},
+        attachments=Attachments(tables=(table,)),
     )
 
 

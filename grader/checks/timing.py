@@ -28,6 +28,7 @@ import time
 
 from grader.assignments.spec import CheckSpec, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
+from grader.report.model import Attachments, Plot, Series, Table
 from grader.sandbox.client import Worker
 
 WARMUP, ROUNDS, MAX_ROUNDS = 2, 7, 15
@@ -104,6 +105,20 @@ def runs_as_fast_as_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
     return verdict(ctx, spec, yours, theirs, repeats)
 
 
+def attachments(
+    title: str, yours: list[float], theirs: list[float], ratio: float, noise: float
+) -> Attachments:
+    """The fastest rounds compared in a table, every round in a plot: shown, not scored."""
+    row = (f"{1000 * min(yours):.1f}", f"{1000 * min(theirs):.1f}", f"{ratio:.2f}×", f"{noise:.1%}")
+    table = Table(title, ("yours (ms)", "reference (ms)", "ratio", "noise (CV)"), (row,))
+    curves = (
+        Series("yours (ms)", tuple(1000 * t for t in yours)),
+        Series("reference (ms)", tuple(1000 * t for t in theirs)),
+    )
+    plot = Plot(title, "round", tuple(range(1, len(yours) + 1)), curves)
+    return Attachments(tables=(table,), plots=(plot,))
+
+
 def verdict(
     ctx: CheckContext, spec: CheckSpec, yours: list[float], theirs: list[float], repeats: int
 ) -> Outcome:
@@ -117,31 +132,9 @@ def verdict(
     if noise > NOISY and ratio <= HOPELESS:
         share = 1.0
         title += f" (too noisy to judge: {noise:.0%} variation, full credit given)"
-    data = {
-        "table": {
-            "title": title,
-            "columns": ["yours (ms)", "reference (ms)", "ratio", "noise (CV)"],
-            "rows": [
-                [
-                    f"{1000 * mine:.1f}",
-                    f"{1000 * reference:.1f}",
-                    f"{ratio:.2f}×",
-                    f"{noise:.1%}",
-                ]
-            ],
-        },
-        "plot": {
-            "title": title,
-            "x": list(range(1, len(yours) + 1)),
-            "x_label": "round",
-            "series": {
-                "yours (ms)": [1000 * t for t in yours],
-                "reference (ms)": [1000 * t for t in theirs],
-            },
-        },
-    }
+    attached = attachments(title, yours, theirs, ratio, noise)
     if share == 1.0:
-        return Outcome(True, data=data)
+        return Outcome(True, attachments=attached)
     curve = ", ".join(f"{s:.0%} ≤ {edge:g}×" for edge, s in CREDIT)
     return Outcome(
         False,
@@ -150,6 +143,6 @@ def verdict(
         f"{len(yours)} interleaved rounds after {WARMUP} warm-up rounds; the reference "
         f"varies by {noise:.1%} between rounds). Credit: {curve} (each edge +{MARGIN:.0%}), "
         f"none beyond; this run earns {share:.0%}.",
-        data=data,
+        attachments=attached,
         credit=share,
     )

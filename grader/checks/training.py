@@ -29,6 +29,7 @@ from grader.checks.network import (
     forward,
 )
 from grader.cifar10 import load_images
+from grader.report.model import Attachments, Plot, Series, Table
 from grader.sandbox.codec import RngSeed
 
 RATIO_STEPS = 5  # steps whose update-to-weight ratios are reported
@@ -131,7 +132,7 @@ def describe(spec: CheckSpec, function: FunctionSpec) -> str:
     )
 
 
-def diagnostics(recipe: Recipe, yours: TrainingRun, reference: TrainingRun) -> dict:
+def diagnostics(recipe: Recipe, yours: TrainingRun, reference: TrainingRun) -> Attachments:
     """Loss curve and early update-to-weight ratios: reported, never scored."""
     steps = len(yours.losses)
     shown = sorted({*range(1, min(steps, CURVE_ROWS - 1) + 1), steps} - {0})
@@ -140,37 +141,29 @@ def diagnostics(recipe: Recipe, yours: TrainingRun, reference: TrainingRun) -> d
         ratios = yours.ratios[step - 1] if step <= len(yours.ratios) else None
         theirs = reference.losses[step - 1] if step <= len(reference.losses) else None
         rows.append(
-            [
+            (
                 step,
                 f"{yours.losses[step - 1]:.4g}",
                 "" if theirs is None else f"{theirs:.4g}",
                 "" if ratios is None else f"{ratios[0]:.2e}",
                 "" if ratios is None else f"{ratios[1]:.2e}",
-            ]
+            )
         )
     title = f"training loss with your {recipe.optimizer}{recipe.net.variant()}"
     longest = max(len(yours.losses), len(reference.losses))
-    return {
-        "table": {
-            "title": title,
-            "columns": ["step", "your loss", "reference loss", "|Δw1|/|w1|", "|Δw2|/|w2|"],
-            "rows": rows,
-        },
-        "plot": {
-            "title": title,
-            "x": list(range(1, longest + 1)),
-            "x_label": "step",
-            "series": {
-                "yours": padded(yours.losses, longest),
-                "reference": padded(reference.losses, longest),
-            },
-            "log_y": True,
-        },
-    }
+    columns = ("step", "your loss", "reference loss", "|Δw1|/|w1|", "|Δw2|/|w2|")
+    curves = (
+        Series("yours", padded(yours.losses, longest)),
+        Series("reference", padded(reference.losses, longest)),
+    )
+    return Attachments(
+        tables=(Table(title, columns, tuple(rows)),),
+        plots=(Plot(title, "step", tuple(range(1, longest + 1)), curves, log_y=True),),
+    )
 
 
-def padded(values: list[float], length: int) -> list[float | None]:
-    return [*values, *([None] * (length - len(values)))]
+def padded(values: list[float], length: int) -> tuple[float | None, ...]:
+    return (*values, *([None] * (length - len(values))))
 
 
 def network_overfits(ctx: CheckContext, spec: CheckSpec) -> Outcome:
@@ -181,14 +174,14 @@ def network_overfits(ctx: CheckContext, spec: CheckSpec) -> Outcome:
         recipe, Pieces(ctx.student, ctx.reference, frozenset(recipe.pieces())), x, y, seed
     )
     reference = train(recipe, Pieces(ctx.reference, ctx.reference, frozenset()), x, y, seed)
-    data = diagnostics(recipe, yours, reference) if yours.losses else {}
+    attached = diagnostics(recipe, yours, reference) if yours.losses else Attachments()
     if yours.fitted:
-        return Outcome(True, data=data)
+        return Outcome(True, attachments=attached)
     setting = f"Trained {recipe.describe()} on {images.source}"
     if yours.error is not None:
         why = explain_failure(ctx.function.name, yours.error)
         stopped = f"training stopped at step {len(yours.losses) + 1}: {why}"
-        return Outcome(False, f"{setting}: {stopped}", data=data)
+        return Outcome(False, f"{setting}: {stopped}", attachments=attached)
     steps = len(yours.losses)
     result = (
         f"after {steps} steps the training accuracy is {yours.accuracy:.0%} and the loss "
@@ -206,4 +199,4 @@ def network_overfits(ctx: CheckContext, spec: CheckSpec) -> Outcome:
 
     goal = f"overfits within {recipe.budget} steps"
     blame = find_suspects(recipe.pieces(), ctx.student, ctx.reference, works, goal)
-    return Outcome(False, f"{setting}: {result}.\n{blame}", data=data)
+    return Outcome(False, f"{setting}: {result}.\n{blame}", attachments=attached)

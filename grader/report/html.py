@@ -11,7 +11,7 @@ from html import escape
 
 from grader.report.json_report import summary
 from grader.report.junit import printable
-from grader.report.model import FunctionTotal, Report, format_score
+from grader.report.model import FunctionTotal, Plot, Report, Table, format_score
 from grader.report.plots import plot_data_uri
 
 # Feedback longer than this is folded into a <details> so the page stays scannable.
@@ -71,15 +71,19 @@ def _feedback(text: str) -> str:
     return f"<details><summary>{lines} lines of feedback</summary>{block}</details>"
 
 
-def _data_table(table: dict) -> list[str]:
-    header = "".join(f"<th>{_text(column)}</th>" for column in table["columns"])
-    lines = ['<table class="data">', f"<caption>{_text(table['title'])}</caption>"]
+def _data_table(table: Table) -> list[str]:
+    header = "".join(f"<th>{_text(column)}</th>" for column in table.columns)
+    lines = ['<table class="data">', f"<caption>{_text(table.title)}</caption>"]
     lines.append(f"<tr>{header}</tr>")
-    for row in table["rows"]:
+    for row in table.rows:
         cells = "".join(f'<td class="num">{_text(cell)}</td>' for cell in row)
         lines.append(f"<tr>{cells}</tr>")
     lines.append("</table>")
     return lines
+
+
+def _image(plot: Plot) -> str:
+    return f'<img src="{plot_data_uri(plot)}" alt="{_text(plot.title)}">'
 
 
 def render_html(report: Report) -> str:
@@ -108,14 +112,13 @@ def render_html(report: Report) -> str:
             f'<h3 class="fail">{_text(result.name)} ({format_score(result)})</h3>',
             _feedback(result.feedback),
         ]
-    attached = [result for result in report.results if {"table", "plot"} & result.data.keys()]
+    attached = report.attached()
     if attached:
         lines.append("<h2>Tables and plots</h2>")
     for result in attached:
         lines.append(f"<h3>{_text(result.name)}</h3>")
-        if table := result.data.get("table"):
+        for table in result.attachments.tables:
             lines += _data_table(table)
-        if plot := result.data.get("plot"):
-            lines.append(f'<img src="{plot_data_uri(plot)}" alt="{_text(plot["title"])}">')
+        lines += [_image(plot) for plot in result.attachments.plots]
     lines += ["</body>", "</html>"]
     return "\n".join(lines) + "\n"

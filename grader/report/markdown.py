@@ -1,15 +1,24 @@
-"""The report as Markdown: per-function table, feedback of failed checks, and the plots
-checks attached (activation statistics), embedded as PNG data so the file stands alone."""
+"""The report as Markdown: per-function table, feedback of failed checks, and the tables and
+plots checks attached (activation statistics), plots embedded as PNG data so the file stands
+alone."""
 
 from __future__ import annotations
 
 from grader.report.json_report import summary
-from grader.report.model import Report, format_score
+from grader.report.model import Report, Table, format_score
 from grader.report.plots import plot_data_uri
 
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", "<br>")
+
+
+def _table(table: Table) -> list[str]:
+    return [
+        "| " + " | ".join(_cell(column) for column in table.columns) + " |",
+        "|" + "---:|" * len(table.columns),
+        *("| " + " | ".join(_cell(cell) for cell in row) + " |" for row in table.rows),
+    ]
 
 
 def render_markdown(report: Report) -> str:
@@ -25,17 +34,13 @@ def render_markdown(report: Report) -> str:
     for result in failed:
         lines += [f"### {_cell(result.name)} ({format_score(result)})", ""]
         lines += ["```", result.feedback, "```", ""]
-    figures = [result for result in report.results if "plot" in result.data]
-    if figures:
+    attached = report.attached()
+    if attached:
         lines += ["## Experiments", ""]
-    for result in figures:
-        table = result.data.get("table")
+    for result in attached:
         lines += [f"### {_cell(result.name)}", ""]
-        if table:
-            lines.append("| " + " | ".join(table["columns"]) + " |")
-            lines.append("|" + "---:|" * len(table["columns"]))
-            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table["rows"]]
-            lines.append("")
-        uri = plot_data_uri(result.data["plot"])
-        lines += [f"![{_cell(result.data['plot']['title'])}]({uri})", ""]
+        for table in result.attachments.tables:
+            lines += [*_table(table), ""]
+        for plot in result.attachments.plots:
+            lines += [f"![{_cell(plot.title)}]({plot_data_uri(plot)})", ""]
     return "\n".join(lines) + "\n"

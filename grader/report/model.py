@@ -1,11 +1,14 @@
-"""What a grading produced, independent of any output format."""
+"""What a grading produced, independent of any output format.
+
+Depends on nothing else in the package, so checks build their tables and plots with these
+types without importing a renderer."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 
 def add_scores(scores: Iterable[float]) -> float:
@@ -34,6 +37,59 @@ def format_score(scored: Scored) -> str:
     return f"{format_points(scored.score)}/{format_points(scored.max_score)}"
 
 
+Cell = str | int | float
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table a check attaches to its result (activation std per layer, the first steps of
+    a training run, timings): reported by every format, never scored."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One curve of a plot; None where it has no value (a training run that stopped early)."""
+
+    label: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class Band:
+    """The range the reference falls in at each x, shaded behind the curves."""
+
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Plot:
+    """Curves a check attaches to its result, drawn by the formats that embed images."""
+
+    title: str
+    x_label: str
+    x: tuple[float, ...]
+    series: tuple[Series, ...]
+    band: Band | None = None
+    log_y: bool = False
+
+
+@dataclass(frozen=True)
+class Attachments:
+    """What a check shows beside its verdict; every renderer reads it through this type, so
+    the formats cannot disagree on what a result carries."""
+
+    tables: tuple[Table, ...] = ()
+    plots: tuple[Plot, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.tables or self.plots)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     function: str
@@ -45,7 +101,7 @@ class CheckResult:
     feedback: str
     visibility: str
     duration: float = 0.0
-    data: Mapping[str, Any] = field(default_factory=dict)
+    attachments: Attachments = Attachments()
 
     @property
     def name(self) -> str:
@@ -86,6 +142,11 @@ class Report:
     @property
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 100.0
+
+    def attached(self) -> list[CheckResult]:
+        """The results that carry a table or a plot, in report order: what every format
+        shows in its tables-and-plots part."""
+        return [result for result in self.results if result.attachments]
 
     def functions(self) -> list[FunctionTotal]:
         """Per-function totals, in the order the functions were graded."""

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import io
 
+from grader.report.model import Plot
 
-def plot_png(plot: dict) -> bytes:
+
+def plot_png(plot: Plot) -> bytes:
     """A deterministic PNG (no timestamp or version metadata) of a check's curves."""
     import matplotlib
 
@@ -15,14 +17,14 @@ def plot_png(plot: dict) -> bytes:
     from matplotlib import pyplot as plt
 
     figure, axes = plt.subplots(figsize=(6, 3.2), dpi=100)
-    if band := plot.get("band"):
-        axes.fill_between(plot["x"], band[0], band[1], alpha=0.25, label="reference band")
-    for label, values in plot["series"].items():
-        axes.plot(plot["x"], values, marker="o", label=label)
-    if plot.get("log_y"):
+    if plot.band is not None:
+        axes.fill_between(plot.x, plot.band.low, plot.band.high, alpha=0.25, label="reference band")
+    for series in plot.series:
+        axes.plot(plot.x, series.values, marker="o", label=series.label)
+    if plot.log_y:
         axes.set_yscale("log")
-    axes.set_title(plot["title"], fontsize=9)
-    axes.set_xlabel(plot.get("x_label", ""))
+    axes.set_title(plot.title, fontsize=9)
+    axes.set_xlabel(plot.x_label)
     axes.legend(fontsize=8)
     figure.tight_layout()
     buffer = io.BytesIO()
@@ -31,6 +33,6 @@ def plot_png(plot: dict) -> bytes:
     return buffer.getvalue()
 
 
-def plot_data_uri(plot: dict) -> str:
+def plot_data_uri(plot: Plot) -> str:
     """The plot as a data: URI, so a report file stands alone (no image files beside it)."""
     return "data:image/png;base64," + base64.b64encode(plot_png(plot)).decode("ascii")

@@ -9,16 +9,16 @@ from io import StringIO
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Table as RichTable
 
 from grader.report.json_report import summary
-from grader.report.model import Report, format_score
+from grader.report.model import Report, Table, format_score
 
 WIDTH = 80
 
 
-def build_table(report: Report) -> Table:
-    table = Table(title=report.title, title_justify="left", expand=False)
+def build_table(report: Report) -> RichTable:
+    table = RichTable(title=report.title, title_justify="left", expand=False)
     table.add_column("function", no_wrap=True)
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -35,12 +35,12 @@ def build_table(report: Report) -> Table:
     return table
 
 
-def data_table(table: dict) -> Table:
+def data_table(table: Table) -> RichTable:
     """A table a check attached to its result (e.g. activation std per layer)."""
-    rendered = Table(title=table["title"], title_justify="left")
-    for column in table["columns"]:
+    rendered = RichTable(title=table.title, title_justify="left")
+    for column in table.columns:
         rendered.add_column(column, justify="right")
-    for row in table["rows"]:
+    for row in table.rows:
         rendered.add_row(*(str(cell) for cell in row))
     return rendered
 
@@ -59,8 +59,8 @@ def write_text(report: Report, console: Console) -> None:
         )
         for line in result.feedback.splitlines():
             console.print(f"    {escape(line)}", overflow="fold", highlight=False)
-    for result in report.results:
-        if table := result.data.get("table"):
+    for result in report.attached():
+        for table in result.attachments.tables:
             console.print(data_table(table))
     console.print(escape(summary(report)), highlight=False)
     console.print(f"[dim]isolation: {escape(report.isolation)}[/dim]", highlight=False)
