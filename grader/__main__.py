@@ -1,3 +1,3 @@
-from grader.cli import app
+from grader.cli import main
 
-app(prog_name="grader")
+main()

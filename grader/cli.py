@@ -440,3 +440,13 @@ def bundle_command(
     except (UnknownAssignment, ReleaseError) as error:
         fail(str(error))
     Console().print(f"wrote {written} (upload it as the Gradescope autograder)")
+
+
+def main() -> None:
+    """The `grader` command: a command that needs a course pack where there is none is a
+    usage error with the way out, not a traceback."""
+    try:
+        app(prog_name="grader")
+    except course.CourseNotFound as error:
+        Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
+        sys.exit(EXIT_USAGE)

@@ -68,7 +68,7 @@ def build_wheel(directory: Path) -> Path:
     files[f"{dist_info}/WHEEL"] = (
         b"Wheel-Version: 1.0\nGenerator: grader.wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     )
-    files[f"{dist_info}/entry_points.txt"] = b"[console_scripts]\ngrader = grader.cli:app\n"
+    files[f"{dist_info}/entry_points.txt"] = b"[console_scripts]\ngrader = grader.cli:main\n"
     record = [f"{path},{_digest(data)},{len(data)}" for path, data in files.items()]
     files[f"{dist_info}/RECORD"] = ("\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n").encode()
     directory.mkdir(parents=True, exist_ok=True)

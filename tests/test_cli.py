@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,16 @@ def test_an_unknown_function_exits_two_naming_the_known_ones(
     assert result.returncode == 2
     stderr = " ".join(result.stderr.split())
     assert message in stderr and "affine_forward" in stderr, stderr
+
+
+def test_a_command_without_a_course_pack_is_a_usage_error(tmp_path: Path) -> None:
+    environment = {**os.environ, "GRADER_COURSE": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "grader", "list"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "no course pack found" in result.stderr and "Traceback" not in result.stderr
