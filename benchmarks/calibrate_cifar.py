@@ -15,8 +15,13 @@ import numpy as np
 
 from grader.assignments import load_assignment
 from grader.checks.network import Pieces, reference_pieces
-from grader.checks.network_sanity import DIRECTIONS, gradient_errors, gradient_params
-from grader.checks.training import train
+from grader.checks.network_sanity import (
+    DIRECTIONS,
+    NetworkGradientMatchesNumeric,
+    gradient_errors,
+    gradient_params,
+)
+from grader.checks.training import NetworkOverfits, train
 from grader.cifar10 import load_images
 
 
@@ -31,8 +36,8 @@ def main() -> None:
     print(f"images: {images.source}; {args.seeds} seeds")
     for function in assignment.functions:
         for check in function.checks:
-            if check.kind == "network_overfits":
-                recipe = check.options["recipe"]
+            if isinstance(check, NetworkOverfits):
+                recipe = check.recipe
                 unlimited = dataclasses.replace(recipe, budget=10 * recipe.budget)
                 steps = [
                     train(unlimited, pieces, images.x, images.y, seed).fitted_at
@@ -45,8 +50,8 @@ def main() -> None:
                     f"{np.median(found):g}, max {found.max()}, not fitted {missing}; "
                     f"budget {recipe.budget} (x{recipe.budget / found.max():.2f} the max)"
                 )
-            if check.kind == "network_gradient_matches_numeric":
-                net, worst = check.options["net"], 0.0
+            if isinstance(check, NetworkGradientMatchesNumeric):
+                net, worst = check.net, 0.0
                 for seed in range(args.seeds // 4):
                     rng = np.random.default_rng(seed)
                     params = gradient_params(net, images.x, rng)
@@ -55,7 +60,7 @@ def main() -> None:
                         for k, v in params.items()
                     }
                     errors = gradient_errors(
-                        net, pieces, params, (images.x, images.y), 0.1, directions
+                        net, pieces, params, (images.x, images.y), check.reg, directions
                     )
                     worst = max(worst, max(errors.values()))
                 print(f"{function.name} / gradient: worst relative error {worst:.2e}")

@@ -22,7 +22,6 @@ from rich.table import Table
 from grader import course
 from grader.assignments import UnknownAssignment, assignment_ids, load_assignment
 from grader.batch import run_batch
-from grader.checks import CHECKS
 from grader.checks.recording import ReferenceSource
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.gradescope import bundle
@@ -276,7 +275,7 @@ def list_assignments() -> None:
             table.add_column(column)
         for function in assignment.functions:
             for check in function.checks:
-                description = CHECKS[check.kind].describe(check, function)
+                description = check.describe(function)
                 points = format_points(check.points)
                 table.add_row(function.name, description, points, check.visibility)
         console.print(table)

@@ -15,8 +15,7 @@ import numpy as np
 
 from grader import __version__, course
 from grader.assignments import load_assignment
-from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
-from grader.checks import CHECKS
+from grader.assignments.spec import AssignmentSpec, Check, FunctionSpec
 from grader.checks.context import CheckContext, Outcome
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.recording import NotRecorded, ReferenceSource
@@ -61,14 +60,13 @@ def check_chosen(assignments: list[AssignmentSpec], only: tuple[str, ...]) -> No
 
 def selected_checks(
     spec: FunctionSpec, public_only: bool, kit: bool = False
-) -> list[tuple[int, CheckSpec]]:
+) -> list[tuple[int, Check]]:
     """The checks to run, by their index in the spec; a student kit runs only the public
     checks that its recorded answers can decide."""
     return [
         (index, check)
         for index, check in enumerate(spec.checks)
-        if (not public_only or check.visibility == "visible")
-        and (not kit or CHECKS[check.kind].kit)
+        if (not public_only or check.visibility == "visible") and (not kit or check.kit)
     ]
 
 
@@ -104,14 +102,13 @@ def run_check(
     assignment: AssignmentSpec,
     function: FunctionSpec,
     index: int,
-    check: CheckSpec,
+    check: Check,
     student: StudentImplementation,
     reference: ReferenceImplementation,
     options: GradeOptions,
     environment: Environment,
     source: ReferenceSource,
 ) -> CheckResult:
-    kind = CHECKS[check.kind]
     source.enter(check_scope(assignment, function, index))
     context = CheckContext(
         assignment=assignment,
@@ -120,7 +117,6 @@ def run_check(
         reference=reference,
         rng=check_rng(options.seed, function.name, index),
         seed=options.seed,
-        options=check.options,
         cifar_dir=options.cifar_dir,
         reference_worker=environment.reference_worker,
         device=environment.device,
@@ -130,13 +126,13 @@ def run_check(
     student.worker.reseed(zlib.crc32(f"{options.seed}/{function.name}/{index}".encode()))
     began = time.perf_counter()
     try:
-        outcome = kind.run(context, check)
+        outcome = check.run(context)
     except NotRecorded:
         outcome = Outcome(False, NOT_IN_KIT)
     student.worker.release()
     return CheckResult(
         function=function.name,
-        description=outcome.description or kind.describe(check, function),
+        description=outcome.description or check.describe(function),
         kind=check.kind,
         score=check.points * outcome.share,
         max_score=check.points,

@@ -21,22 +21,22 @@ import tempfile
 import types
 from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
 from grader import __version__, course
 from grader.assignments import load_assignment
-from grader.assignments.spec import AssignmentSpec, CheckSpec
-from grader.checks import CHECKS
+from grader.assignments.spec import AssignmentSpec, Check
 from grader.checks.experiments import BANDS
-from grader.checks.properties import Property
+from grader.checks.properties import Property, SatisfiesProperty
 from grader.checks.recording import NotRecorded, ReferenceSource, Tape
 from grader.grading import GradeOptions, grade
 from grader.sandbox import codec
 from grader.starter import reference_submission
 
 KIT_FILE = "public_checks.kit"
-FORMAT = 1
+FORMAT = 2  # 2: checks as typed dataclasses (1: a kind and a mapping of options)
 COURSE_PACKAGE = course.PACKAGE + "."
 KIT_MODULES = "grader_kit_course"
 RESOURCES = (BANDS,)
@@ -58,6 +58,20 @@ def record(assignment: str, seed: int = 0) -> Tape:
 
 
 # --- specs as plain data -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class HiddenCheck(Check):
+    """A hidden check as a kit carries it: its kind, points and visibility (a public-only
+    grading counts what it leaves out), nothing of what it checks. A kit grades the public
+    checks only, so it is never run or described."""
+
+    kit: ClassVar[bool] = False
+    kind: str  # the hidden check's own kind, per instance
+
+
+def hidden(check: Check) -> HiddenCheck:
+    return HiddenCheck(kind=check.kind, points=check.points, visibility=check.visibility)
 
 
 def _property_home(prop: Property) -> tuple[str, str]:
@@ -101,7 +115,7 @@ def encode_spec(spec: AssignmentSpec) -> object:
         checks = [
             _encode(check, hidden=False)
             if check.visibility == "visible"
-            else _encode(CheckSpec(check.kind, check.points, check.visibility), hidden=True)
+            else _encode(hidden(check), hidden=True)
             for check in function.checks
         ]
         encoded = _encode(dataclasses.replace(function, checks=()), hidden=False)
@@ -145,9 +159,8 @@ def property_modules(spec: AssignmentSpec) -> dict[str, str]:
     public, hidden = set(), set()
     for function in spec.functions:
         for check in function.checks:
-            prop = check.options.get("property")
-            if isinstance(prop, Property):
-                home = _property_home(prop)
+            if isinstance(check, SatisfiesProperty):
+                home = _property_home(check.prop)
                 (public if check.visibility == "visible" else hidden).add(home)
     sources = {}
     for name in sorted({module for module, _ in public}):
@@ -240,5 +253,5 @@ def load_kit(path: Path) -> Kit:
 def kit_checks(spec: AssignmentSpec) -> tuple[int, int]:
     """How many public checks the kit runs, and how many only run when graded."""
     public = [c for f in spec.functions for c in f.checks if c.visibility == "visible"]
-    runnable = sum(1 for check in public if CHECKS[check.kind].kit)
+    runnable = sum(1 for check in public if check.kit)
     return runnable, len(public) - runnable

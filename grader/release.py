@@ -12,7 +12,6 @@ import nbformat
 
 from grader.assignments import load_assignment
 from grader.assignments.spec import add_points
-from grader.checks import CHECKS
 from grader.grading import GradeOptions, grade
 from grader.kit import write_kit_file
 from grader.notebooks import starter_notebook
@@ -75,13 +74,12 @@ def public_checks(assignment: str) -> list[dict]:
         for function in spec.functions:
             for check in function.checks:
                 if check.visibility == "visible":
-                    kind = CHECKS[check.kind]
                     listed.append(
                         {
                             "function": function.name,
-                            "check": kind.describe(check, function),
+                            "check": check.describe(function),
                             "points": check.points,
-                            "runs": "grader check" if kind.kit else "when graded",
+                            "runs": "grader check" if check.kit else "when graded",
                         }
                     )
     return listed

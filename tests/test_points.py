@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from grader.assignments import assignment_ids, load_assignment
-from grader.assignments.battery import backward_checks, forward_checks, loss_checks
-from grader.assignments.spec import CheckSpec, FunctionSpec, point_steps, split_points
+from grader.assignments.spec import FunctionSpec, point_steps, split_points
+from grader.checks import ReturnsWellFormed
+from grader.checks.battery import backward_checks, forward_checks, loss_checks
 from grader.report.model import CheckResult, Report, format_points
 
 WEIGHTS = [
@@ -44,7 +45,7 @@ def test_a_split_refuses_points_that_are_not_whole_steps() -> None:
 
 def test_a_spec_with_a_share_that_prints_badly_does_not_load() -> None:
     with pytest.raises(ValueError, match="sgd, check returns_well_formed: 0.2222"):
-        FunctionSpec("sgd", "optim", "plain", (CheckSpec("returns_well_formed", 2 / 9),))
+        FunctionSpec("sgd", "optim", "plain", (ReturnsWellFormed(2 / 9),))
 
 
 @pytest.mark.parametrize("battery", [forward_checks, backward_checks, loss_checks])

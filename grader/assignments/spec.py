@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 import numpy as np
 
@@ -66,11 +66,40 @@ def split_points(points: float, weights: Sequence[int]) -> tuple[float, ...]:
 
 
 @dataclass(frozen=True)
-class CheckSpec:
-    kind: str  # a name in grader.checks.CHECKS
+class Check:
+    """One check of a function, as a spec declares it. Each kind is a frozen subclass in
+    `grader.checks` whose options are typed fields, so that a misspelt or missing option is
+    an error when the spec loads rather than a default taken silently when the check runs.
+
+    `kind` names the check in reports, JSON tags and kit scopes. `kit`: it can run in a
+    student kit from the reference's recorded answers; checks that need the reference on
+    what the student's code produced (training with blame, timing) run only where the
+    course pack is. `visibility` is keyword-only, so that a subclass's own required fields
+    follow `points` positionally.
+    """
+
+    kind: ClassVar[str]
+    kit: ClassVar[bool] = True
     points: float
-    visibility: Visibility = "visible"
-    options: Mapping[str, Any] = field(default_factory=dict)
+    visibility: Visibility = field(default="visible", kw_only=True)
+
+    def __post_init__(self) -> None:
+        self.require(self.visibility in get_args(Visibility), f"visibility {self.visibility!r}")
+
+    def require(self, valid: bool, option: str) -> None:
+        """Refuse an option value when the spec loads (from `__post_init__`), naming the
+        check, rather than let the check fail or misbehave when it runs."""
+        if not valid:
+            raise ValueError(f"{self.kind}: invalid option {option}")
+
+    def run(self, ctx: Any) -> Any:
+        """Grade one function: a `grader.checks.context.CheckContext` in, an `Outcome` out
+        (the core cannot import the checks' types, which build on it)."""
+        raise NotImplementedError(f"{type(self).__name__} does not run")
+
+    def describe(self, function: FunctionSpec) -> str:
+        """What the check verifies, as reports and `grader list` show it."""
+        raise NotImplementedError(f"{type(self).__name__} has no description")
 
 
 @dataclass(frozen=True)
@@ -93,7 +122,7 @@ class FunctionSpec:
     name: str
     module: str
     kind: CallKind
-    checks: tuple[CheckSpec, ...]
+    checks: tuple[Check, ...]
     cases: CaseGenerator | None = None
     forward: str | None = None
     returns: tuple[str, ...] = ("out",)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from grader.assignments.spec import AssignmentSpec, Case, FunctionSpec
+from grader.assignments.spec import AssignmentSpec, Case, CaseGenerator, FunctionSpec
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.procedures import MalformedResult, run
 from grader.checks.recording import ReferenceSource
@@ -38,7 +36,6 @@ class CheckContext:
     reference: ReferenceImplementation
     rng: np.random.Generator
     seed: int
-    options: Mapping[str, Any]
     cifar_dir: Path | None = None
     reference_worker: Worker | None = None  # the reference's own worker (torch objects)
     device: str = "cpu"  # where torch objects run: cpu or cuda
@@ -56,11 +53,11 @@ class CheckContext:
         """Parameter names of the called function (the forward, for a backward)."""
         return self.reference.parameters(self.function.forward or self.function.name)
 
-    def cases(self, count: int | None = None) -> list[Case]:
-        """Inputs for this check: the check's own, the function's, or its forward's; a
+    def cases(self, count: int | None = None, inputs: CaseGenerator | None = None) -> list[Case]:
+        """Inputs for this check: its own (`inputs`), the function's, or its forward's; a
         backward's cases get a dout of the forward output's shape."""
         forward = self.forward
-        generator = self.options.get("inputs") or self.function.cases or (forward and forward.cases)
+        generator = inputs or self.function.cases or (forward and forward.cases)
         cases = self.source.cases(lambda rng: generator(rng)[:count], self.rng)
         if self.function.kind != "backward":
             return cases

@@ -11,13 +11,14 @@ whose normal approximation is excellent at this sample size).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from grader import tolerances
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.implementations import Implementation
 from grader.checks.mistakes import quietly, variants
@@ -70,34 +71,39 @@ def draw(
     return value.astype(np.float64, copy=False)
 
 
-def describe_draws(spec: CheckSpec, function: FunctionSpec) -> str:
-    return "is reproducible with a seeded rng and differs across seeds"
-
-
-def draws_from_rng(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+@dataclass(frozen=True)
+class DrawsFromRng(Check):
     """Same generator state, same weights; another seed, other weights (so ignoring rng
-    and drawing from np.random's global state fails)."""
-    name, kwargs, shape = ctx.function.name, dict(spec.options.get("kwargs", {})), (30, 20)
-    seed = int(ctx.rng.integers(2**31))
-    try:
-        first, again = (draw(ctx.student, name, shape, seed, kwargs) for _ in range(2))
-        other = draw(ctx.student, name, shape, seed + 1, kwargs)
-    except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(name, error))
-    if not np.array_equal(first, again):
-        return Outcome(
-            False,
-            f"{name}({shape}, rng) gave different weights for two generators with the same "
-            "seed: draw every random number from the rng argument, not from np.random.",
-        )
-    if np.array_equal(first, other):
-        return Outcome(False, f"{name}({shape}, rng) gave the same weights for different seeds")
-    return Outcome(True)
+    and drawing from np.random's global state fails). `kwargs` go to every call."""
 
+    kind: ClassVar[str] = "draws_from_rng"
+    kwargs: Mapping[str, object] = field(default_factory=dict)
 
-def describe_distribution(spec: CheckSpec, function: FunctionSpec) -> str:
-    target: Target = spec.options["target"]
-    return f"draws from {target.formula} (mean, variance, KS test; square and non-square)"
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.kwargs, Mapping), f"kwargs={self.kwargs!r}")
+
+    def describe(self, function: FunctionSpec) -> str:
+        return "is reproducible with a seeded rng and differs across seeds"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        name, kwargs, shape = ctx.function.name, dict(self.kwargs), (30, 20)
+        seed = int(ctx.rng.integers(2**31))
+        try:
+            first, again = (draw(ctx.student, name, shape, seed, kwargs) for _ in range(2))
+            other = draw(ctx.student, name, shape, seed + 1, kwargs)
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(name, error))
+        if not np.array_equal(first, again):
+            return Outcome(
+                False,
+                f"{name}({shape}, rng) gave different weights for two generators with the "
+                "same seed: draw every random number from the rng argument, not from "
+                "np.random.",
+            )
+        if np.array_equal(first, other):
+            return Outcome(False, f"{name}({shape}, rng) gave the same weights for different seeds")
+        return Outcome(True)
 
 
 def sample_problems(sample: np.ndarray, target: Target, scale: float) -> list[str]:
@@ -137,25 +143,41 @@ def sample_problems(sample: np.ndarray, target: Target, scale: float) -> list[st
     return problems
 
 
-def matches_distribution(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    target: Target = spec.options["target"]
-    name, kwargs = ctx.function.name, dict(spec.options.get("kwargs", {}))
-    for shape in SHAPES:
-        seed = int(ctx.rng.integers(2**31))
-        if ctx.source.recording:
-            likely_mistake(ctx, shape, seed, kwargs, None)
-        try:
-            sample = draw(ctx.student, name, shape, seed, kwargs)
-        except STUDENT_FAILURES as error:
-            return Outcome(False, explain_failure(name, error))
-        scale = target_scale(ctx, target, *shape, kwargs)
-        if problems := sample_problems(sample, target, scale):
-            args = ", ".join([f"shape={shape}", *(f"{k}={v}" for k, v in kwargs.items())])
-            lines = [f"{name}({args}), fan_in={shape[0]}, fan_out={shape[1]}:", *problems]
-            if mistake := likely_mistake(ctx, shape, seed, kwargs, sample):
-                lines.append(mistake)
-            return Outcome(False, "\n".join(lines))
-    return Outcome(True)
+@dataclass(frozen=True)
+class MatchesDistribution(Check):
+    """Draws (with `kwargs`) on SHAPES pass the tests of `sample_problems` for `target`."""
+
+    kind: ClassVar[str] = "matches_distribution"
+    target: Target
+    kwargs: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.target, Target), f"target={self.target!r} (a Target)")
+        self.require(isinstance(self.kwargs, Mapping), f"kwargs={self.kwargs!r}")
+
+    def describe(self, function: FunctionSpec) -> str:
+        formula = self.target.formula
+        return f"draws from {formula} (mean, variance, KS test; square and non-square)"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        name, kwargs = ctx.function.name, dict(self.kwargs)
+        for shape in SHAPES:
+            seed = int(ctx.rng.integers(2**31))
+            if ctx.source.recording:
+                likely_mistake(ctx, shape, seed, kwargs, None)
+            try:
+                sample = draw(ctx.student, name, shape, seed, kwargs)
+            except STUDENT_FAILURES as error:
+                return Outcome(False, explain_failure(name, error))
+            scale = target_scale(ctx, self.target, *shape, kwargs)
+            if problems := sample_problems(sample, self.target, scale):
+                args = ", ".join([f"shape={shape}", *(f"{k}={v}" for k, v in kwargs.items())])
+                lines = [f"{name}({args}), fan_in={shape[0]}, fan_out={shape[1]}:", *problems]
+                if mistake := likely_mistake(ctx, shape, seed, kwargs, sample):
+                    lines.append(mistake)
+                return Outcome(False, "\n".join(lines))
+        return Outcome(True)
 
 
 def likely_mistake(

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from grader import course
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.distribution import draw
 from grader.report.model import Attachments, Band, Plot, Series, Table
@@ -42,11 +44,6 @@ def band(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 def experiment(name: str) -> dict:
     return bands()["experiments"][name]
-
-
-def describe(spec: CheckSpec, function: FunctionSpec) -> str:
-    setting = experiment(spec.options["experiment"])
-    return f"activation statistics with {setting['activation']} stay in the reference band"
 
 
 def layer_stds(weights: list[np.ndarray], inputs: np.ndarray, activation: str) -> np.ndarray:
@@ -84,38 +81,52 @@ def attachments(
     )
 
 
-def activation_statistics(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    name = spec.options["experiment"]
-    setting = experiment(name)
-    config = bands()
-    units, layers = config["units"], config["layers"]
-    inputs = ctx.rng.standard_normal((config["batch"], units))
-    weights = []
-    for _ in range(layers):
-        try:
-            weights.append(
-                draw(
-                    ctx.student,
-                    setting["init"],
-                    (units, units),
-                    int(ctx.rng.integers(2**31)),
-                    dict(setting.get("init_kwargs", {})),
+@dataclass(frozen=True)
+class ActivationStatistics(Check):
+    """The experiment named `experiment` in BANDS, run on the student's initializer."""
+
+    kind: ClassVar[str] = "activation_statistics"
+    experiment: str
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.experiment, str), f"experiment={self.experiment!r}")
+
+    def describe(self, function: FunctionSpec) -> str:
+        setting = experiment(self.experiment)
+        return f"activation statistics with {setting['activation']} stay in the reference band"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        setting = experiment(self.experiment)
+        config = bands()
+        units, layers = config["units"], config["layers"]
+        inputs = ctx.rng.standard_normal((config["batch"], units))
+        weights = []
+        for _ in range(layers):
+            try:
+                weights.append(
+                    draw(
+                        ctx.student,
+                        setting["init"],
+                        (units, units),
+                        int(ctx.rng.integers(2**31)),
+                        dict(setting.get("init_kwargs", {})),
+                    )
                 )
+            except STUDENT_FAILURES as error:
+                return Outcome(False, explain_failure(setting["init"], error))
+        yours = layer_stds(weights, inputs, setting["activation"])
+        low, high = band(self.experiment)
+        title = f"{setting['init']} + {setting['activation']}: activation std per layer"
+        attached = attachments(title, yours, (low, high), setting["mean_std"])
+        outside = [i for i in range(layers) if not low[i] <= yours[i] <= high[i]]
+        if outside:
+            first = outside[0]
+            return Outcome(
+                False,
+                f"{title}: layer {first + 1} has std {yours[first]:.3g}, outside the reference "
+                f"band {low[first]:.3g} – {high[first]:.3g} (layers outside: "
+                f"{', '.join(str(i + 1) for i in outside)})",
+                attachments=attached,
             )
-        except STUDENT_FAILURES as error:
-            return Outcome(False, explain_failure(setting["init"], error))
-    yours = layer_stds(weights, inputs, setting["activation"])
-    low, high = band(name)
-    title = f"{setting['init']} + {setting['activation']}: activation std per layer"
-    attached = attachments(title, yours, (low, high), setting["mean_std"])
-    outside = [i for i in range(layers) if not low[i] <= yours[i] <= high[i]]
-    if outside:
-        first = outside[0]
-        return Outcome(
-            False,
-            f"{title}: layer {first + 1} has std {yours[first]:.3g}, outside the reference "
-            f"band {low[first]:.3g} – {high[first]:.3g} (layers outside: "
-            f"{', '.join(str(i + 1) for i in outside)})",
-            attachments=attached,
-        )
-    return Outcome(True, attachments=attached)
+        return Outcome(True, attachments=attached)

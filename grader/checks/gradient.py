@@ -13,10 +13,13 @@ leave correct gradients at a relative error near 1e-9, far below the 1e-5 thresh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 
 from grader import tolerances
-from grader.assignments.spec import Case, CheckSpec, FunctionSpec
+from grader.assignments.spec import Case, Check, FunctionSpec
 from grader.checks.compare import (
     compare_outputs,
     format_index,
@@ -31,11 +34,6 @@ from grader.checks.procedures import MalformedResult, as_array, run
 
 GRADIENT_TOLERANCE = tolerances.GRADIENT
 MAX_COORDINATES = 240
-
-
-def describe(spec: CheckSpec, function: FunctionSpec) -> str:
-    target = "your forward" if function.kind == "backward" else "your loss"
-    return f"gradients match a numerical gradient of {target}"
 
 
 def _coordinates(
@@ -114,25 +112,40 @@ def record_gradient_failure_paths(
     record_failure_paths(ctx, case)
 
 
-def gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    cases = ctx.cases(spec.options.get("cases", 1))
-    for number, case in enumerate(cases, 1):
-        where = f"On input {number}: {describe_case(case, ctx.arg_names)}"
-        try:
-            got = ctx.got(case)
-            impl, note = differentiated(ctx, case)
-            coordinates = _coordinates(ctx, case, dict(ctx.function.gradient_of))
-            numeric = numeric_gradients(ctx, case, coordinates, impl)
-            record_gradient_failure_paths(ctx, case, coordinates)
-        except STUDENT_FAILURES as error:
-            return Outcome(False, f"{where}\n{explain_failure(ctx.function.name, error)}")
-        problems = _compare(ctx, case, got, numeric)
-        if problems:
-            lines = [where, *problems, *([note] if note else [])]
-            if mistake := identify_mistake(ctx, case, got):
-                lines.append(mistake)
-            return Outcome(False, "\n".join(lines))
-    return Outcome(True, f"{len(cases)} inputs checked")
+@dataclass(frozen=True)
+class GradientMatchesNumeric(Check):
+    """On the first `cases` of the function's inputs."""
+
+    kind: ClassVar[str] = "gradient_matches_numeric"
+    cases: int = 1
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.cases, int) and self.cases >= 1, f"cases={self.cases!r}")
+
+    def describe(self, function: FunctionSpec) -> str:
+        target = "your forward" if function.kind == "backward" else "your loss"
+        return f"gradients match a numerical gradient of {target}"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        cases = ctx.cases(self.cases)
+        for number, case in enumerate(cases, 1):
+            where = f"On input {number}: {describe_case(case, ctx.arg_names)}"
+            try:
+                got = ctx.got(case)
+                impl, note = differentiated(ctx, case)
+                coordinates = _coordinates(ctx, case, dict(ctx.function.gradient_of))
+                numeric = numeric_gradients(ctx, case, coordinates, impl)
+                record_gradient_failure_paths(ctx, case, coordinates)
+            except STUDENT_FAILURES as error:
+                return Outcome(False, f"{where}\n{explain_failure(ctx.function.name, error)}")
+            problems = _compare(ctx, case, got, numeric)
+            if problems:
+                lines = [where, *problems, *([note] if note else [])]
+                if mistake := identify_mistake(ctx, case, got):
+                    lines.append(mistake)
+                return Outcome(False, "\n".join(lines))
+        return Outcome(True, f"{len(cases)} inputs checked")
 
 
 def _compare(

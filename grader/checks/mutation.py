@@ -6,17 +6,16 @@ Dict arguments may gain or change only the keys the spec says the function write
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import Case, CaseGenerator, Check, FunctionSpec
 from grader.checks.compare import format_index, format_number
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
 from grader.checks.procedures import forward_cache
-
-
-def describe(spec: CheckSpec, function: FunctionSpec) -> str:
-    return "does not modify its inputs in place"
 
 
 def difference(name: str, before: object, after: object, writable: set[str]) -> str | None:
@@ -55,30 +54,57 @@ def difference(name: str, before: object, after: object, writable: set[str]) -> 
     return None
 
 
-def keeps_inputs_unchanged(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+@dataclass(frozen=True)
+class KeepsInputsUnchanged(Check):
+    """On the first `cases` inputs (the check's own `inputs`, else the function's)."""
+
+    kind: ClassVar[str] = "keeps_inputs_unchanged"
+    cases: int = 2
+    inputs: CaseGenerator | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.cases, int) and self.cases >= 1, f"cases={self.cases!r}")
+
+    def describe(self, function: FunctionSpec) -> str:
+        return "does not modify its inputs in place"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        for number, case in enumerate(ctx.cases(self.cases, self.inputs), 1):
+            try:
+                args, after_args = call_keeping_arguments(ctx, case)
+            except STUDENT_FAILURES as error:
+                failure = explain_failure(ctx.function.name, error)
+                return Outcome(False, f"On input {number}: {failure}")
+            if problem := changed_argument(ctx, args, after_args):
+                where = describe_case(case, ctx.arg_names)
+                return Outcome(False, f"On input {number}: {where}\n{problem}")
+        return Outcome(True)
+
+
+def call_keeping_arguments(ctx: CheckContext, case: Case) -> tuple[tuple, tuple]:
+    """The arguments the student's function got (a backward: dout and its forward's cache)
+    and what they were after the call."""
+    if ctx.function.kind == "backward":
+        args = (case.dout, forward_cache(ctx.forward, ctx.student, case))
+    else:
+        args = case.args
+    keep = (1,) if ctx.function.kind == "forward" else ()
+    reply = ctx.student.call(ctx.function.name, args, case.kwargs, keep=keep, return_args=True)
+    after_args, _ = reply.args_after
+    return args, after_args
+
+
+def changed_argument(ctx: CheckContext, args: tuple, after_args: tuple) -> str | None:
+    """The feedback for the first argument the call modified that it may not, if any."""
     names = ("dout", "cache") if ctx.function.kind == "backward" else ctx.arg_names
     writable = {key for _, key in ctx.function.state}
-    for number, case in enumerate(ctx.cases(spec.options.get("cases", 2)), 1):
-        try:
-            if ctx.function.kind == "backward":
-                args = (case.dout, forward_cache(ctx.forward, ctx.student, case))
-            else:
-                args = case.args
-            keep = (1,) if ctx.function.kind == "forward" else ()
-            reply = ctx.student.call(
-                ctx.function.name, args, case.kwargs, keep=keep, return_args=True
+    for index, (name, before, after) in enumerate(zip(names, args, after_args, strict=False)):
+        if index in ctx.function.mutable_args:
+            continue
+        if problem := difference(name, before, after, writable):
+            return (
+                f"{ctx.function.name} modified its argument {name} in place: {problem}. "
+                "Work on a copy (e.g. x.copy()) instead."
             )
-        except STUDENT_FAILURES as error:
-            return Outcome(False, f"On input {number}: {explain_failure(ctx.function.name, error)}")
-        after_args, _ = reply.args_after
-        for index, (name, before, after) in enumerate(zip(names, args, after_args, strict=False)):
-            if index in ctx.function.mutable_args:
-                continue
-            if problem := difference(name, before, after, writable):
-                where = describe_case(case, ctx.arg_names)
-                return Outcome(
-                    False,
-                    f"On input {number}: {where}\n{ctx.function.name} modified its argument "
-                    f"{name} in place: {problem}. Work on a copy (e.g. x.copy()) instead.",
-                )
-    return Outcome(True)
+    return None

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from grader import tolerances
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.blame import find_suspects
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.network import Architecture, Pieces, backward, forward, reference_pieces
@@ -54,84 +56,100 @@ def passes(test: Callable[[Pieces], bool]) -> Callable[[Pieces], bool]:
     return guarded
 
 
-def describe_initial_loss(spec: CheckSpec, function: FunctionSpec) -> str:
-    return "with small random weights the loss on 20 CIFAR-10 images is ln(10)"
+@dataclass(frozen=True)
+class NetworkCheck(Check):
+    """A check on the network `net` that the grader assembles from the student's pieces."""
+
+    kit: ClassVar[bool] = False
+    net: Architecture
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.net, Architecture), f"net={self.net!r} (an Architecture)")
+
+    def small_network(self, ctx: CheckContext) -> tuple[ImageSet, dict]:
+        """The images, and small random weights for the network."""
+        images = load_images(ctx.cifar_dir)
+        return images, small_params(self.net, images.x.shape[1], ctx.rng)
 
 
-def small_network(ctx: CheckContext, spec: CheckSpec) -> tuple[Architecture, ImageSet, dict]:
-    """The check's network, the images, and small random weights for it."""
-    net: Architecture = spec.options["net"]
-    images = load_images(ctx.cifar_dir)
-    return net, images, small_params(net, images.x.shape[1], ctx.rng)
+@dataclass(frozen=True)
+class InitialLossIsChance(NetworkCheck):
+    kind: ClassVar[str] = "initial_loss_is_chance"
+
+    def describe(self, function: FunctionSpec) -> str:
+        return "with small random weights the loss on 20 CIFAR-10 images is ln(10)"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        net, (images, params) = self.net, self.small_network(ctx)
+        x, y = images.x, images.y
+        chance = math.log(net.classes)
+
+        def loss(pieces: Pieces) -> float:
+            return forward(net, pieces, params, x, y).loss
+
+        try:
+            got = loss(student_pieces(ctx, net.pieces()))
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(ctx.function.name, error))
+        if abs(got - chance) <= CHANCE_TOLERANCE:
+            return Outcome(True)
+        goal = "starts at ln(10)"
+        blame = find_suspects(
+            net.pieces(),
+            ctx.student,
+            ctx.reference,
+            passes(lambda pieces: abs(loss(pieces) - chance) <= CHANCE_TOLERANCE),
+            goal,
+        )
+        return Outcome(
+            False,
+            f"{net.describe()} with weights drawn from N(0, {SMALL_STD:g}²) and zero biases, on "
+            f"{images.source}: the loss is {got:.6g}, expected ln({net.classes}) = {chance:.6f} "
+            f"± {CHANCE_TOLERANCE:g} (scores near zero give every class probability 1/"
+            f"{net.classes}).\n{blame}",
+        )
 
 
-def initial_loss_is_chance(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    net, images, params = small_network(ctx, spec)
-    x, y = images.x, images.y
-    chance = math.log(net.classes)
+@dataclass(frozen=True)
+class LossRisesWithRegularization(NetworkCheck):
+    kind: ClassVar[str] = "loss_rises_with_regularization"
 
-    def loss(pieces: Pieces) -> float:
-        return forward(net, pieces, params, x, y).loss
+    def describe(self, function: FunctionSpec) -> str:
+        return "the loss rises as L2 regularization is turned up"
 
-    try:
-        got = loss(student_pieces(ctx, net.pieces()))
-    except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(ctx.function.name, error))
-    if abs(got - chance) <= CHANCE_TOLERANCE:
-        return Outcome(True)
-    goal = "starts at ln(10)"
-    blame = find_suspects(
-        net.pieces(),
-        ctx.student,
-        ctx.reference,
-        passes(lambda pieces: abs(loss(pieces) - chance) <= CHANCE_TOLERANCE),
-        goal,
-    )
-    return Outcome(
-        False,
-        f"{net.describe()} with weights drawn from N(0, {SMALL_STD:g}²) and zero biases, on "
-        f"{images.source}: the loss is {got:.6g}, expected ln({net.classes}) = {chance:.6f} "
-        f"± {CHANCE_TOLERANCE:g} (scores near zero give every class probability 1/"
-        f"{net.classes}).\n{blame}",
-    )
+    def run(self, ctx: CheckContext) -> Outcome:
+        net, (images, params) = self.net, self.small_network(ctx)
+        x, y = images.x, images.y
+        pieces = net.pieces(regularized=True)
 
+        def losses(pieces: Pieces) -> list[float]:
+            return [forward(net, pieces, params, x, y, reg=reg).loss for reg in REGULARIZATION]
 
-def describe_regularization(spec: CheckSpec, function: FunctionSpec) -> str:
-    return "the loss rises as L2 regularization is turned up"
+        def rises(values: list[float]) -> bool:
+            return all(later > earlier for earlier, later in zip(values, values[1:], strict=False))
 
-
-def loss_rises_with_regularization(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    net, images, params = small_network(ctx, spec)
-    x, y = images.x, images.y
-    pieces = net.pieces(regularized=True)
-
-    def losses(pieces: Pieces) -> list[float]:
-        return [forward(net, pieces, params, x, y, reg=reg).loss for reg in REGULARIZATION]
-
-    def rises(values: list[float]) -> bool:
-        return all(later > earlier for earlier, later in zip(values, values[1:], strict=False))
-
-    try:
-        got = losses(student_pieces(ctx, pieces))
-    except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(ctx.function.name, error))
-    table = Table(
-        "loss of the two-layer net as L2 regularization grows",
-        ("reg", "your loss"),
-        tuple((f"{r:g}", f"{v:.6g}") for r, v in zip(REGULARIZATION, got, strict=True)),
-    )
-    if rises(got):
-        return Outcome(True)
-    listed = ", ".join(f"reg={r:g}: {v:.6g}" for r, v in zip(REGULARIZATION, got, strict=True))
-    blame = find_suspects(
-        pieces, ctx.student, ctx.reference, passes(lambda p: rises(losses(p))), "rises with reg"
-    )
-    return Outcome(
-        False,
-        f"{net.describe()} with the L2 penalty of l2_regularization on w1 and w2, on "
-        f"{images.source}: the loss should rise strictly with reg, but got {listed}.\n{blame}",
-        attachments=Attachments(tables=(table,)),
-    )
+        try:
+            got = losses(student_pieces(ctx, pieces))
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(ctx.function.name, error))
+        table = Table(
+            "loss of the two-layer net as L2 regularization grows",
+            ("reg", "your loss"),
+            tuple((f"{r:g}", f"{v:.6g}") for r, v in zip(REGULARIZATION, got, strict=True)),
+        )
+        if rises(got):
+            return Outcome(True)
+        listed = ", ".join(f"reg={r:g}: {v:.6g}" for r, v in zip(REGULARIZATION, got, strict=True))
+        blame = find_suspects(
+            pieces, ctx.student, ctx.reference, passes(lambda p: rises(losses(p))), "rises with reg"
+        )
+        return Outcome(
+            False,
+            f"{net.describe()} with the L2 penalty of l2_regularization on w1 and w2, on "
+            f"{images.source}: the loss should rise strictly with reg, but got {listed}.\n{blame}",
+            attachments=Attachments(tables=(table,)),
+        )
 
 
 def pre_activations(net: Architecture, params: dict, x: np.ndarray) -> np.ndarray:
@@ -192,48 +210,58 @@ def gradient_errors(
     return errors
 
 
-def describe_gradient(spec: CheckSpec, function: FunctionSpec) -> str:
-    net: Architecture = spec.options["net"]
-    return f"whole-network gradient ({'–'.join(net.layers)}, L2) matches a numerical gradient"
+@dataclass(frozen=True)
+class NetworkGradientMatchesNumeric(NetworkCheck):
+    """With an L2 penalty of strength `reg`."""
 
+    kind: ClassVar[str] = "network_gradient_matches_numeric"
+    reg: float = 0.1
 
-def network_gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    net: Architecture = spec.options["net"]
-    reg = spec.options.get("reg", 0.1)
-    images = load_images(ctx.cifar_dir)
-    data = (images.x, images.y)
-    params = gradient_params(net, images.x, ctx.rng)
-    directions = {
-        key: [ctx.rng.standard_normal(value.shape) for _ in range(DIRECTIONS)]
-        for key, value in params.items()
-    }
-    pieces = net.pieces(regularized=True)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.reg, int | float) and self.reg >= 0, f"reg={self.reg!r}")
 
-    def errors(pieces: Pieces) -> dict[str, float]:
-        return gradient_errors(net, pieces, params, data, reg, directions)
+    def describe(self, function: FunctionSpec) -> str:
+        return (
+            f"whole-network gradient ({'–'.join(self.net.layers)}, L2) matches a numerical gradient"
+        )
 
-    try:
-        got = errors(student_pieces(ctx, pieces))
-    except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(ctx.function.name, error))
-    wrong = {key: error for key, error in got.items() if not error <= GRADIENT_TOLERANCE}
-    if not wrong:
-        return Outcome(True)
-    blame = find_suspects(
-        pieces,
-        ctx.student,
-        ctx.reference,
-        passes(lambda p: max(errors(p).values()) <= GRADIENT_TOLERANCE),
-        "matches the numerical gradient",
-    )
-    listed = ", ".join(f"{key} (relative error {error:.2g})" for key, error in wrong.items())
-    right = ", ".join(key for key in got if key not in wrong) or "none"
-    dropout = f", dropout seed {DROPOUT_SEED}" if net.keep else ""
-    return Outcome(
-        False,
-        f"{net.describe()} with L2 reg={reg:g}{dropout} on {images.source}: the gradients "
-        f"your backward passes compose disagree with centered differences (step {STEP:g}) of "
-        f"the loss your forward passes compose, along {DIRECTIONS} random directions per "
-        f"parameter, for {listed} (tolerance {GRADIENT_TOLERANCE:g}); these agree: {right}."
-        f"\n{blame}",
-    )
+    def run(self, ctx: CheckContext) -> Outcome:
+        net, reg = self.net, self.reg
+        images = load_images(ctx.cifar_dir)
+        data = (images.x, images.y)
+        params = gradient_params(net, images.x, ctx.rng)
+        directions = {
+            key: [ctx.rng.standard_normal(value.shape) for _ in range(DIRECTIONS)]
+            for key, value in params.items()
+        }
+        pieces = net.pieces(regularized=True)
+
+        def errors(pieces: Pieces) -> dict[str, float]:
+            return gradient_errors(net, pieces, params, data, reg, directions)
+
+        try:
+            got = errors(student_pieces(ctx, pieces))
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(ctx.function.name, error))
+        wrong = {key: error for key, error in got.items() if not error <= GRADIENT_TOLERANCE}
+        if not wrong:
+            return Outcome(True)
+        blame = find_suspects(
+            pieces,
+            ctx.student,
+            ctx.reference,
+            passes(lambda p: max(errors(p).values()) <= GRADIENT_TOLERANCE),
+            "matches the numerical gradient",
+        )
+        listed = ", ".join(f"{key} (relative error {error:.2g})" for key, error in wrong.items())
+        right = ", ".join(key for key in got if key not in wrong) or "none"
+        dropout = f", dropout seed {DROPOUT_SEED}" if net.keep else ""
+        return Outcome(
+            False,
+            f"{net.describe()} with L2 reg={reg:g}{dropout} on {images.source}: the gradients "
+            f"your backward passes compose disagree with centered differences (step {STEP:g}) of "
+            f"the loss your forward passes compose, along {DIRECTIONS} random directions per "
+            f"parameter, for {listed} (tolerance {GRADIENT_TOLERANCE:g}); these agree: {right}."
+            f"\n{blame}",
+        )

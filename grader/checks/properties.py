@@ -8,11 +8,12 @@ import dataclasses
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_value
 from grader.checks.implementations import Implementation
@@ -45,43 +46,53 @@ def property_factory(factory: Callable[..., Property]) -> Callable[..., Property
     return make
 
 
-def describe(spec: CheckSpec, function: FunctionSpec) -> str:
-    return spec.options["property"].description
+@dataclass(frozen=True)
+class SatisfiesProperty(Check):
+    """`prop` holds for the student's function on every example hypothesis draws."""
 
+    kind: ClassVar[str] = "satisfies_property"
+    prop: Property
 
-def satisfies_property(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    prop: Property = spec.options["property"]
-    failure: dict[str, object] = {}
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.prop, Property), f"prop={self.prop!r} (a Property)")
 
-    @settings(
-        max_examples=prop.max_examples,
-        database=None,
-        deadline=None,
-        derandomize=False,
-        suppress_health_check=list(HealthCheck),
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),
-        report_multiple_bugs=False,
-        print_blob=False,
-        verbosity=Verbosity.quiet,
-    )
-    @seed(ctx.seed)
-    @given(prop.examples())
-    def run(example: Mapping[str, object]) -> None:
-        try:
-            prop.holds(ctx.student, example)
-        except PropertyViolation as violation:
-            failure.update(example=example, why=str(violation))
-            raise
-        except STUDENT_FAILURES as error:
-            failure.update(example=example, why=explain_failure(ctx.function.name, error))
-            raise PropertyViolation(str(error)) from None
+    def describe(self, function: FunctionSpec) -> str:
+        return self.prop.description
 
-    try:
-        run()
-    except PropertyViolation:
-        example = ", ".join(
-            f"{name}={describe_value(value, full=True)}"
-            for name, value in failure["example"].items()
+    def run(self, ctx: CheckContext) -> Outcome:
+        prop = self.prop
+        failure: dict[str, object] = {}
+
+        @settings(
+            max_examples=prop.max_examples,
+            database=None,
+            deadline=None,
+            derandomize=False,
+            suppress_health_check=list(HealthCheck),
+            phases=(Phase.explicit, Phase.generate, Phase.shrink),
+            report_multiple_bugs=False,
+            print_blob=False,
+            verbosity=Verbosity.quiet,
         )
-        return Outcome(False, f"Smallest failing example found: {example}\n{failure['why']}")
-    return Outcome(True)
+        @seed(ctx.seed)
+        @given(prop.examples())
+        def run(example: Mapping[str, object]) -> None:
+            try:
+                prop.holds(ctx.student, example)
+            except PropertyViolation as violation:
+                failure.update(example=example, why=str(violation))
+                raise
+            except STUDENT_FAILURES as error:
+                failure.update(example=example, why=explain_failure(ctx.function.name, error))
+                raise PropertyViolation(str(error)) from None
+
+        try:
+            run()
+        except PropertyViolation:
+            example = ", ".join(
+                f"{name}={describe_value(value, full=True)}"
+                for name, value in failure["example"].items()
+            )
+            return Outcome(False, f"Smallest failing example found: {example}\n{failure['why']}")
+        return Outcome(True)

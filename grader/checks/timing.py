@@ -25,8 +25,11 @@ from __future__ import annotations
 import math
 import statistics
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
 
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.report.model import Attachments, Plot, Series, Table
 from grader.sandbox.client import Worker
@@ -46,10 +49,6 @@ def credit(ratio: float) -> float:
     return 0.0
 
 
-def describe(spec: CheckSpec, function: FunctionSpec) -> str:
-    return f"{spec.options['what']} runs about as fast as the reference on the same device"
-
-
 def timed_call(worker: Worker, handle: object, repeats: int, clock: str) -> float:
     """Seconds for one round: the worker's CPU time on the CPU (other processes on the
     machine cannot inflate it), wall time around the synchronized call on a GPU."""
@@ -66,43 +65,62 @@ def settled(yours: list[float], theirs: list[float]) -> bool:
     return ratio > HOPELESS or credit(ratio * (1 - 2 * noise)) == credit(ratio * (1 + 2 * noise))
 
 
-def runs_as_fast_as_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    workload = spec.options["workload"]
-    seed = int(ctx.rng.integers(2**31))
-    request = {
-        **workload["args"],
-        "module": ctx.function.module,
-        "dtype": "float32",
-        "device": ctx.device,
-        "seed": seed,
-    }
-    student, reference = ctx.student.worker, ctx.reference_worker
-    clock = "cpu" if ctx.device == "cpu" else "wall"
-    try:
-        mine = student.drive(workload["procedure"], request, keep=True)
+@dataclass(frozen=True)
+class RunsAsFastAsReference(Check):
+    """`workload`: the torch_driver `procedure` that prepares the timed unit and its
+    `args`; `what` words it."""
+
+    kind: ClassVar[str] = "runs_as_fast_as_reference"
+    kit: ClassVar[bool] = False
+    what: str
+    workload: Mapping[str, object]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.what, str), f"what={self.what!r}")
+        valid = isinstance(self.workload, Mapping) and set(self.workload) == {"procedure", "args"}
+        self.require(valid, f"workload={self.workload!r} (procedure and args)")
+
+    def describe(self, function: FunctionSpec) -> str:
+        return f"{self.what} runs about as fast as the reference on the same device"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        workload = self.workload
+        seed = int(ctx.rng.integers(2**31))
+        request = {
+            **workload["args"],
+            "module": ctx.function.module,
+            "dtype": "float32",
+            "device": ctx.device,
+            "seed": seed,
+        }
+        student, reference = ctx.student.worker, ctx.reference_worker
+        clock = "cpu" if ctx.device == "cpu" else "wall"
+        try:
+            mine = student.drive(workload["procedure"], request, keep=True)
+            for _ in range(WARMUP):
+                timed_call(student, mine, 1, clock)
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(ctx.function.name, error))
+        # The reference worker holds the reference under the student module's name.
+        theirs_handle = reference.drive(workload["procedure"], request, keep=True)
         for _ in range(WARMUP):
-            timed_call(student, mine, 1, clock)
-    except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(ctx.function.name, error))
-    # The reference worker holds the reference under the student module's name.
-    theirs_handle = reference.drive(workload["procedure"], request, keep=True)
-    for _ in range(WARMUP):
-        single = timed_call(reference, theirs_handle, 1, clock)
-    repeats = max(1, math.ceil(ROUND_SECONDS / max(single, 1e-6)))
-    yours: list[float] = []
-    theirs: list[float] = []
-    try:
-        for round_index in range(MAX_ROUNDS):
-            pair = [(student, mine, yours), (reference, theirs_handle, theirs)]
-            for worker, handle, times in pair if round_index % 2 == 0 else pair[::-1]:
-                times.append(timed_call(worker, handle, repeats, clock))
-            if len(yours) >= ROUNDS and settled(yours, theirs):
-                break
-            if len(yours) >= 3 and min(yours) > HOPELESS * min(theirs):
-                break
-    except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(ctx.function.name, error))
-    return verdict(ctx, spec, yours, theirs, repeats)
+            single = timed_call(reference, theirs_handle, 1, clock)
+        repeats = max(1, math.ceil(ROUND_SECONDS / max(single, 1e-6)))
+        yours: list[float] = []
+        theirs: list[float] = []
+        try:
+            for round_index in range(MAX_ROUNDS):
+                pair = [(student, mine, yours), (reference, theirs_handle, theirs)]
+                for worker, handle, times in pair if round_index % 2 == 0 else pair[::-1]:
+                    times.append(timed_call(worker, handle, repeats, clock))
+                if len(yours) >= ROUNDS and settled(yours, theirs):
+                    break
+                if len(yours) >= 3 and min(yours) > HOPELESS * min(theirs):
+                    break
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(ctx.function.name, error))
+        return verdict(ctx, self.what, yours, theirs, repeats)
 
 
 def attachments(
@@ -120,13 +138,12 @@ def attachments(
 
 
 def verdict(
-    ctx: CheckContext, spec: CheckSpec, yours: list[float], theirs: list[float], repeats: int
+    ctx: CheckContext, what: str, yours: list[float], theirs: list[float], repeats: int
 ) -> Outcome:
     mine, reference = min(yours), min(theirs)
     ratio = mine / reference
     noise = statistics.pstdev(theirs) / statistics.mean(theirs)
     share = credit(ratio)
-    what = spec.options["what"]
     clock = "CPU time" if ctx.device == "cpu" else "wall time, device synchronized"
     title = f"{what}: {clock} per round of {repeats} on {ctx.device_name}"
     if noise > NOISY and ratio <= HOPELESS:

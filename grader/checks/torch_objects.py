@@ -10,11 +10,14 @@ sides); only float64 arrays come back, and every comparison happens here.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from grader import tolerances
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.compare import relative_error
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.distribution import Target, sample_problems, target_scale
@@ -46,14 +49,6 @@ def oracle(ctx: CheckContext, module: str, procedure: str, **args: object) -> ob
 
 def arguments(setting: dict) -> str:
     return ", ".join(f"{key}={value!r}" for key, value in setting.items())
-
-
-def describe_trajectory(spec: CheckSpec, function: FunctionSpec) -> str:
-    count = len(spec.options["settings"])
-    return (
-        f"trajectories match the reference and torch.optim ({count} settings, float32 and "
-        "float64, two parameter groups, a parameter without gradient, state_dict reload)"
-    )
 
 
 def trajectory_inputs(rng: np.random.Generator) -> tuple[list, list]:
@@ -88,48 +83,75 @@ def first_divergence(got: list, expected: list, tolerance: float) -> str | None:
     return None
 
 
-def torch_trajectory_matches(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    params, grads = trajectory_inputs(ctx.rng)
-    for setting in spec.options["settings"]:
-        defaults = dict(setting)
-        group_lr = defaults.get("lr", spec.options["default_lr"]) / 2
-        groups = [[[0, 1], {}], [[2], {"lr": group_lr}]]
-        for dtype in ("float64", "float32"):
-            for reload_at in (None, RELOAD_AT):
-                args = {
-                    "params": params,
-                    "groups": groups,
-                    "defaults": defaults,
-                    "grads": grads,
-                    "dtype": dtype,
-                    "device": ctx.device,
-                    "reload_at": reload_at,
-                }
-                try:
-                    got = student(ctx, "optimizer_trajectory", **args)
-                except STUDENT_FAILURES as error:
-                    return Outcome(False, explain_failure(ctx.function.name, error))
-                oracles = ((ctx.function.module, "the reference"), ("torch", "torch.optim"))
-                for source, label in oracles:
-                    expected = oracle(ctx, source, "optimizer_trajectory", **args)
-                    if problem := first_divergence(got, expected, TOLERANCE[dtype]):
-                        setup = (
-                            f"{ctx.function.name}({arguments(defaults)}) on {dtype} {ctx.device} "
-                            f"tensors of shapes {list(PARAM_SHAPES)}, parameter 2 in a second "
-                            f"group with lr={group_lr:g}, parameter 1 without gradient on steps "
-                            f"1, 4, 7, 10"
-                        )
-                        if reload_at is not None:
-                            setup += (
-                                f", optimizer rebuilt from its state_dict before step "
-                                f"{reload_at + 1}"
-                            )
-                        return Outcome(False, f"{setup}: against {label}, {problem}")
-    return Outcome(True)
+@dataclass(frozen=True)
+class TorchTrajectoryMatches(Check):
+    """The optimizer built with each of `settings` (its keyword arguments; `default_lr`
+    is its learning rate when a setting gives none)."""
+
+    kind: ClassVar[str] = "torch_trajectory_matches"
+    kit: ClassVar[bool] = False
+    settings: tuple[Mapping[str, object], ...]
+    default_lr: float
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        valid = isinstance(self.settings, tuple) and all(
+            isinstance(setting, Mapping) for setting in self.settings
+        )
+        self.require(valid and len(self.settings) > 0, f"settings={self.settings!r}")
+        self.require(isinstance(self.default_lr, int | float), f"default_lr={self.default_lr!r}")
+
+    def describe(self, function: FunctionSpec) -> str:
+        count = len(self.settings)
+        return (
+            f"trajectories match the reference and torch.optim ({count} settings, float32 and "
+            "float64, two parameter groups, a parameter without gradient, state_dict reload)"
+        )
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        params, grads = trajectory_inputs(ctx.rng)
+        for setting in self.settings:
+            defaults = dict(setting)
+            group_lr = defaults.get("lr", self.default_lr) / 2
+            groups = [[[0, 1], {}], [[2], {"lr": group_lr}]]
+            for dtype in ("float64", "float32"):
+                for reload_at in (None, RELOAD_AT):
+                    args = {
+                        "params": params,
+                        "groups": groups,
+                        "defaults": defaults,
+                        "grads": grads,
+                        "dtype": dtype,
+                        "device": ctx.device,
+                        "reload_at": reload_at,
+                    }
+                    try:
+                        got = student(ctx, "optimizer_trajectory", **args)
+                    except STUDENT_FAILURES as error:
+                        return Outcome(False, explain_failure(ctx.function.name, error))
+                    if problem := trajectory_problem(ctx, args, got, group_lr):
+                        return Outcome(False, problem)
+        return Outcome(True)
 
 
-def describe_parity(spec: CheckSpec, function: FunctionSpec) -> str:
-    return f"forward matches {spec.options['oracle']} (float32 and float64)"
+def trajectory_problem(ctx: CheckContext, args: dict, got: list, group_lr: float) -> str | None:
+    """How the student's trajectory diverges from the reference's, then torch.optim's, on
+    the setting in `args`; None when it follows both."""
+    oracles = ((ctx.function.module, "the reference"), ("torch", "torch.optim"))
+    for source, label in oracles:
+        expected = oracle(ctx, source, "optimizer_trajectory", **args)
+        if problem := first_divergence(got, expected, TOLERANCE[args["dtype"]]):
+            setup = (
+                f"{ctx.function.name}({arguments(args['defaults'])}) on {args['dtype']} "
+                f"{ctx.device} tensors of shapes {list(PARAM_SHAPES)}, parameter 2 in a second "
+                f"group with lr={group_lr:g}, parameter 1 without gradient on steps 1, 4, 7, 10"
+            )
+            if args["reload_at"] is not None:
+                setup += (
+                    f", optimizer rebuilt from its state_dict before step {args['reload_at'] + 1}"
+                )
+            return f"{setup}: against {label}, {problem}"
+    return None
 
 
 def function_inputs(name: str, rng: np.random.Generator) -> tuple[list, list]:
@@ -140,98 +162,113 @@ def function_inputs(name: str, rng: np.random.Generator) -> tuple[list, list]:
     return [x, 1.0 + 0.3 * rng.standard_normal(6), rng.standard_normal(6)], [1e-5]
 
 
-def torch_forward_matches(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    inputs, extra = function_inputs(ctx.function.name, ctx.rng)
-    for dtype in ("float64", "float32"):
-        args = {"inputs": inputs, "extra": extra, "grad_out": None, "dtype": dtype}
-        args["device"] = ctx.device
-        try:
-            got = student(ctx, "function_vjp", **args)["out"]
-        except STUDENT_FAILURES as error:
-            return Outcome(False, explain_failure(ctx.function.name, error))
-        expected = oracle(ctx, "torch", "function_vjp", **args)["out"]
-        if not isinstance(got, np.ndarray) or got.shape != expected.shape:
-            shape = getattr(got, "shape", type(got).__name__)
-            return Outcome(False, f"the output has shape {shape}, expected {expected.shape}")
-        error = relative_error(got, expected)
-        if not error <= FORWARD_TOLERANCE[dtype]:
-            shapes = ", ".join(str(value.shape) for value in inputs)
-            return Outcome(
-                False,
-                f"{ctx.function.name}.apply on {dtype} inputs of shapes {shapes}: the output "
-                f"differs from {spec.options['oracle']} by a relative error of {error:.3g} "
-                f"(allowed {FORWARD_TOLERANCE[dtype]:g}); expected starts {head(expected)}, "
-                f"got {head(got)}",
-            )
-    return Outcome(True)
+@dataclass(frozen=True)
+class TorchForwardMatches(Check):
+    """`oracle` words the PyTorch function the forward is compared with."""
+
+    kind: ClassVar[str] = "torch_forward_matches"
+    oracle: str
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.oracle, str), f"oracle={self.oracle!r}")
+
+    def describe(self, function: FunctionSpec) -> str:
+        return f"forward matches {self.oracle} (float32 and float64)"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        inputs, extra = function_inputs(ctx.function.name, ctx.rng)
+        for dtype in ("float64", "float32"):
+            args = {"inputs": inputs, "extra": extra, "grad_out": None, "dtype": dtype}
+            args["device"] = ctx.device
+            try:
+                got = student(ctx, "function_vjp", **args)["out"]
+            except STUDENT_FAILURES as error:
+                return Outcome(False, explain_failure(ctx.function.name, error))
+            expected = oracle(ctx, "torch", "function_vjp", **args)["out"]
+            if not isinstance(got, np.ndarray) or got.shape != expected.shape:
+                shape = getattr(got, "shape", type(got).__name__)
+                return Outcome(False, f"the output has shape {shape}, expected {expected.shape}")
+            error = relative_error(got, expected)
+            if not error <= FORWARD_TOLERANCE[dtype]:
+                shapes = ", ".join(str(value.shape) for value in inputs)
+                return Outcome(
+                    False,
+                    f"{ctx.function.name}.apply on {dtype} inputs of shapes {shapes}: the output "
+                    f"differs from {self.oracle} by a relative error of {error:.3g} "
+                    f"(allowed {FORWARD_TOLERANCE[dtype]:g}); expected starts {head(expected)}, "
+                    f"got {head(got)}",
+                )
+        return Outcome(True)
 
 
-def describe_gradient(spec: CheckSpec, function: FunctionSpec) -> str:
-    return "backward agrees with a numerical gradient of the forward (float64)"
-
-
-def torch_gradient_matches_numeric(ctx: CheckContext, spec: CheckSpec) -> Outcome:
+@dataclass(frozen=True)
+class TorchGradientMatchesNumeric(Check):
     """Directional derivatives of <grad_out, forward> along random directions, by centered
     differences, against the gradients the student's backward returns."""
-    inputs, extra = function_inputs(ctx.function.name, ctx.rng)
-    grad_out_shape = (inputs[0].shape[0], inputs[1].shape[0])
-    grad_out = ctx.rng.standard_normal(grad_out_shape)
-    directions = [[ctx.rng.standard_normal(v.shape) for _ in range(DIRECTIONS)] for v in inputs]
-    moved = [
-        [*inputs[:i], point, *inputs[i + 1 :]]
-        for i, ds in enumerate(directions)
-        for d in ds
-        for point in nudged(inputs[i], d)
-    ]
-    common = {"extra": extra, "dtype": "float64", "device": ctx.device}
-    try:
-        analytic = student(ctx, "function_vjp", inputs=inputs, grad_out=grad_out, **common)
-        outs = student(ctx, "function_forward_many", input_list=moved, **common)
-    except STUDENT_FAILURES as error:
-        return Outcome(False, explain_failure(ctx.function.name, error))
-    names = (
-        ("x", "weight", "bias") if ctx.function.name == "LinearFunction" else ("x", "gamma", "beta")
-    )
-    wrong = []
-    for i, (name, ds) in enumerate(zip(names, directions, strict=True)):
-        grad = analytic["grads"][i]
-        if grad is None or grad.shape != inputs[i].shape:
-            got = "no gradient" if grad is None else f"shape {grad.shape}"
-            wrong.append(f"the gradient for {name} is {got}, expected shape {inputs[i].shape}")
-            continue
-        base = i * DIRECTIONS * 2
-        numeric = centered(
-            [float(np.sum(grad_out * out)) for out in outs[base : base + 2 * DIRECTIONS]]
+
+    kind: ClassVar[str] = "torch_gradient_matches_numeric"
+
+    def describe(self, function: FunctionSpec) -> str:
+        return "backward agrees with a numerical gradient of the forward (float64)"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        inputs, extra = function_inputs(ctx.function.name, ctx.rng)
+        grad_out_shape = (inputs[0].shape[0], inputs[1].shape[0])
+        grad_out = ctx.rng.standard_normal(grad_out_shape)
+        directions = [[ctx.rng.standard_normal(v.shape) for _ in range(DIRECTIONS)] for v in inputs]
+        moved = [
+            [*inputs[:i], point, *inputs[i + 1 :]]
+            for i, ds in enumerate(directions)
+            for d in ds
+            for point in nudged(inputs[i], d)
+        ]
+        common = {"extra": extra, "dtype": "float64", "device": ctx.device}
+        try:
+            analytic = student(ctx, "function_vjp", inputs=inputs, grad_out=grad_out, **common)
+            outs = student(ctx, "function_forward_many", input_list=moved, **common)
+        except STUDENT_FAILURES as error:
+            return Outcome(False, explain_failure(ctx.function.name, error))
+        names = (
+            ("x", "weight", "bias")
+            if ctx.function.name == "LinearFunction"
+            else ("x", "gamma", "beta")
         )
-        exact = np.array([float(np.sum(grad * d)) for d in ds])
-        error = relative_error(exact, numeric)
-        if not error <= TORCH_GRADIENT_TOLERANCE:
-            wrong.append(
-                f"{name}: relative error {error:.3g} (allowed {TORCH_GRADIENT_TOLERANCE:g})"
+        wrong = []
+        for i, (name, ds) in enumerate(zip(names, directions, strict=True)):
+            grad = analytic["grads"][i]
+            if grad is None or grad.shape != inputs[i].shape:
+                got = "no gradient" if grad is None else f"shape {grad.shape}"
+                wrong.append(f"the gradient for {name} is {got}, expected shape {inputs[i].shape}")
+                continue
+            base = i * DIRECTIONS * 2
+            numeric = centered(
+                [float(np.sum(grad_out * out)) for out in outs[base : base + 2 * DIRECTIONS]]
             )
-    if not wrong:
-        return Outcome(True)
-    shapes = ", ".join(f"{n} {v.shape}" for n, v in zip(names, inputs, strict=True))
-    hint = student(ctx, "gradcheck_message", inputs=inputs, extra=extra, device=ctx.device)
-    text = (
-        f"{ctx.function.name} on float64 inputs ({shapes}) with a random grad_out: the "
-        f"gradients from backward disagree with centered differences (step {STEP:g}) "
-        f"of forward along {DIRECTIONS} random directions: " + "; ".join(wrong)
-    )
-    if hint:
-        text += f"\ntorch.autograd.gradcheck says: {hint.splitlines()[0]}"
-    return Outcome(False, text)
+            exact = np.array([float(np.sum(grad * d)) for d in ds])
+            error = relative_error(exact, numeric)
+            if not error <= TORCH_GRADIENT_TOLERANCE:
+                wrong.append(
+                    f"{name}: relative error {error:.3g} (allowed {TORCH_GRADIENT_TOLERANCE:g})"
+                )
+        if not wrong:
+            return Outcome(True)
+        shapes = ", ".join(f"{n} {v.shape}" for n, v in zip(names, inputs, strict=True))
+        hint = student(ctx, "gradcheck_message", inputs=inputs, extra=extra, device=ctx.device)
+        text = (
+            f"{ctx.function.name} on float64 inputs ({shapes}) with a random grad_out: the "
+            f"gradients from backward disagree with centered differences (step {STEP:g}) "
+            f"of forward along {DIRECTIONS} random directions: " + "; ".join(wrong)
+        )
+        if hint:
+            text += f"\ntorch.autograd.gradcheck says: {hint.splitlines()[0]}"
+        return Outcome(False, text)
 
 
 def fans(shape: tuple[int, ...]) -> tuple[int, int]:
     """torch.nn.init's fan_in and fan_out: (out, in, *kernel) weights."""
     receptive = math.prod(shape[2:])
     return shape[1] * receptive, shape[0] * receptive
-
-
-def describe_init(spec: CheckSpec, function: FunctionSpec) -> str:
-    target: Target = spec.options["target"]
-    return f"fills the tensor in place from {target.formula} (linear and conv shapes)"
 
 
 def draw_tensor(ctx: CheckContext, shape: tuple, kwargs: dict, dtype: str = "float32") -> dict:
@@ -255,48 +292,77 @@ def in_place_problem(name: str, shape: tuple, drawn: dict) -> str | None:
     return None
 
 
-def torch_init_distribution(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    target: Target = spec.options["target"]
-    name = ctx.function.name
-    for kwargs in spec.options["settings"]:
-        for shape in INIT_SHAPES:
-            try:
-                drawn = draw_tensor(ctx, shape, dict(kwargs))
-            except STUDENT_FAILURES as error:
-                return Outcome(False, explain_failure(ctx.function.name, error))
-            if problem := in_place_problem(name, shape, drawn):
-                return Outcome(False, problem)
-            fan_in, fan_out = fans(shape)
-            scale = target_scale(ctx, target, fan_in, fan_out, dict(kwargs))
-            if problems := sample_problems(drawn["values"], target, scale):
-                call = ", ".join([f"shape={shape}", *(f"{k}={v!r}" for k, v in kwargs.items())])
-                header = f"{name}({call}), fan_in={fan_in}, fan_out={fan_out}:"
-                return Outcome(False, "\n".join([header, *problems]))
-    return Outcome(True)
+@dataclass(frozen=True)
+class TorchInitDistribution(Check):
+    """Draws on INIT_SHAPES with each of `settings` (keyword arguments) match `target`."""
+
+    kind: ClassVar[str] = "torch_init_distribution"
+    target: Target
+    settings: tuple[Mapping[str, object], ...]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.target, Target), f"target={self.target!r} (a Target)")
+        valid = isinstance(self.settings, tuple) and all(
+            isinstance(setting, Mapping) for setting in self.settings
+        )
+        self.require(valid and len(self.settings) > 0, f"settings={self.settings!r}")
+
+    def describe(self, function: FunctionSpec) -> str:
+        return f"fills the tensor in place from {self.target.formula} (linear and conv shapes)"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        target = self.target
+        name = ctx.function.name
+        for kwargs in self.settings:
+            for shape in INIT_SHAPES:
+                try:
+                    drawn = draw_tensor(ctx, shape, dict(kwargs))
+                except STUDENT_FAILURES as error:
+                    return Outcome(False, explain_failure(ctx.function.name, error))
+                if problem := in_place_problem(name, shape, drawn):
+                    return Outcome(False, problem)
+                fan_in, fan_out = fans(shape)
+                scale = target_scale(ctx, target, fan_in, fan_out, dict(kwargs))
+                if problems := sample_problems(drawn["values"], target, scale):
+                    call = ", ".join([f"shape={shape}", *(f"{k}={v!r}" for k, v in kwargs.items())])
+                    header = f"{name}({call}), fan_in={fan_in}, fan_out={fan_out}:"
+                    return Outcome(False, "\n".join([header, *problems]))
+        return Outcome(True)
 
 
-def describe_orthogonal(spec: CheckSpec, function: FunctionSpec) -> str:
-    return "fills the tensor in place with a gain-scaled (semi-)orthogonal matrix"
+@dataclass(frozen=True)
+class TorchIsOrthogonal(Check):
+    kind: ClassVar[str] = "torch_is_orthogonal"
+
+    def describe(self, function: FunctionSpec) -> str:
+        return "fills the tensor in place with a gain-scaled (semi-)orthogonal matrix"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        name = ctx.function.name
+        for gain in (1.0, 2.0):
+            for shape in ORTHOGONAL_SHAPES:
+                try:
+                    drawn = draw_tensor(ctx, shape, {"gain": gain}, dtype="float64")
+                except STUDENT_FAILURES as error:
+                    return Outcome(False, explain_failure(ctx.function.name, error))
+                if problem := in_place_problem(name, shape, drawn):
+                    return Outcome(False, problem)
+                if problem := gram_problem(name, shape, drawn["values"], gain):
+                    return Outcome(False, problem)
+        return Outcome(True)
 
 
-def torch_is_orthogonal(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    name = ctx.function.name
-    for gain in (1.0, 2.0):
-        for shape in ORTHOGONAL_SHAPES:
-            try:
-                drawn = draw_tensor(ctx, shape, {"gain": gain}, dtype="float64")
-            except STUDENT_FAILURES as error:
-                return Outcome(False, explain_failure(ctx.function.name, error))
-            if problem := in_place_problem(name, shape, drawn):
-                return Outcome(False, problem)
-            w = drawn["values"].reshape(shape[0], -1)
-            error = gram_deviation(w, gain)
-            if not error <= ORTHOGONALITY_TOLERANCE * gain**2:
-                rows = "rows" if w.shape[0] < w.shape[1] else "columns"
-                return Outcome(
-                    False,
-                    f"{name}(shape={shape}, gain={gain}), viewed as {w.shape}: its {rows} should "
-                    f"be orthogonal with norm {gain:g}; largest deviation of the Gram matrix "
-                    f"from {gain**2:g}·I is {error:.3g}",
-                )
-    return Outcome(True)
+def gram_problem(name: str, shape: tuple, values: np.ndarray, gain: float) -> str | None:
+    """What is wrong with a tensor's values, viewed as a matrix, as a gain-scaled
+    (semi-)orthogonal one; None when nothing is."""
+    w = values.reshape(shape[0], -1)
+    error = gram_deviation(w, gain)
+    if error <= ORTHOGONALITY_TOLERANCE * gain**2:
+        return None
+    rows = "rows" if w.shape[0] < w.shape[1] else "columns"
+    return (
+        f"{name}(shape={shape}, gain={gain}), viewed as {w.shape}: its {rows} should "
+        f"be orthogonal with norm {gain:g}; largest deviation of the Gram matrix "
+        f"from {gain**2:g}·I is {error:.3g}"
+    )

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.blame import find_suspects
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.network import (
@@ -124,14 +125,6 @@ def train(recipe: Recipe, pieces: Pieces, x: np.ndarray, y: np.ndarray, seed: in
     return run
 
 
-def describe(spec: CheckSpec, function: FunctionSpec) -> str:
-    recipe: Recipe = spec.options["recipe"]
-    return (
-        f"overfits 20 CIFAR-10 images{recipe.net.variant()} (your {recipe.initializer} and "
-        f"{recipe.optimizer}, within {recipe.budget} steps)"
-    )
-
-
 def diagnostics(recipe: Recipe, yours: TrainingRun, reference: TrainingRun) -> Attachments:
     """Loss curve and early update-to-weight ratios: reported, never scored."""
     steps = len(yours.losses)
@@ -166,37 +159,56 @@ def padded(values: list[float], length: int) -> tuple[float | None, ...]:
     return (*values, *([None] * (length - len(values))))
 
 
-def network_overfits(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    recipe: Recipe = spec.options["recipe"]
-    images = load_images(ctx.cifar_dir)
-    x, y, seed = images.x, images.y, int(ctx.rng.integers(2**30))
-    yours = train(
-        recipe, Pieces(ctx.student, ctx.reference, frozenset(recipe.pieces())), x, y, seed
-    )
-    reference = train(recipe, Pieces(ctx.reference, ctx.reference, frozenset()), x, y, seed)
-    attached = diagnostics(recipe, yours, reference) if yours.losses else Attachments()
-    if yours.fitted:
-        return Outcome(True, attachments=attached)
-    setting = f"Trained {recipe.describe()} on {images.source}"
-    if yours.error is not None:
-        why = explain_failure(ctx.function.name, yours.error)
-        stopped = f"training stopped at step {len(yours.losses) + 1}: {why}"
-        return Outcome(False, f"{setting}: {stopped}", attachments=attached)
-    steps = len(yours.losses)
-    result = (
-        f"after {steps} steps the training accuracy is {yours.accuracy:.0%} and the loss "
-        f"{yours.loss:.4g} (needed: 100% and a loss ≤ {recipe.target_loss:g}; the reference "
-        f"gets there in {reference.fitted_at} steps)"
-    )
-    if not math.isfinite(yours.loss):
-        result = (
-            f"the loss became {yours.loss} at step {steps}: training diverged (the reference "
-            f"fits the images in {reference.fitted_at} steps)"
+@dataclass(frozen=True)
+class NetworkOverfits(Check):
+    """Training by `recipe` fits the 20 images within its step budget."""
+
+    kind: ClassVar[str] = "network_overfits"
+    kit: ClassVar[bool] = False
+    recipe: Recipe
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.recipe, Recipe), f"recipe={self.recipe!r} (a Recipe)")
+
+    def describe(self, function: FunctionSpec) -> str:
+        recipe = self.recipe
+        return (
+            f"overfits 20 CIFAR-10 images{recipe.net.variant()} (your {recipe.initializer} and "
+            f"{recipe.optimizer}, within {recipe.budget} steps)"
         )
 
-    def works(pieces: Pieces) -> bool:
-        return train(recipe, pieces, x, y, seed).fitted
+    def run(self, ctx: CheckContext) -> Outcome:
+        recipe = self.recipe
+        images = load_images(ctx.cifar_dir)
+        x, y, seed = images.x, images.y, int(ctx.rng.integers(2**30))
+        yours = train(
+            recipe, Pieces(ctx.student, ctx.reference, frozenset(recipe.pieces())), x, y, seed
+        )
+        reference = train(recipe, Pieces(ctx.reference, ctx.reference, frozenset()), x, y, seed)
+        attached = diagnostics(recipe, yours, reference) if yours.losses else Attachments()
+        if yours.fitted:
+            return Outcome(True, attachments=attached)
+        setting = f"Trained {recipe.describe()} on {images.source}"
+        if yours.error is not None:
+            why = explain_failure(ctx.function.name, yours.error)
+            stopped = f"training stopped at step {len(yours.losses) + 1}: {why}"
+            return Outcome(False, f"{setting}: {stopped}", attachments=attached)
+        steps = len(yours.losses)
+        result = (
+            f"after {steps} steps the training accuracy is {yours.accuracy:.0%} and the loss "
+            f"{yours.loss:.4g} (needed: 100% and a loss ≤ {recipe.target_loss:g}; the reference "
+            f"gets there in {reference.fitted_at} steps)"
+        )
+        if not math.isfinite(yours.loss):
+            result = (
+                f"the loss became {yours.loss} at step {steps}: training diverged (the reference "
+                f"fits the images in {reference.fitted_at} steps)"
+            )
 
-    goal = f"overfits within {recipe.budget} steps"
-    blame = find_suspects(recipe.pieces(), ctx.student, ctx.reference, works, goal)
-    return Outcome(False, f"{setting}: {result}.\n{blame}", attachments=attached)
+        def works(pieces: Pieces) -> bool:
+            return train(recipe, pieces, x, y, seed).fitted
+
+        goal = f"overfits within {recipe.budget} steps"
+        blame = find_suspects(recipe.pieces(), ctx.student, ctx.reference, works, goal)
+        return Outcome(False, f"{setting}: {result}.\n{blame}", attachments=attached)

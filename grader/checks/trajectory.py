@@ -1,7 +1,7 @@
 """trajectory_matches_reference: an update rule driven for many steps on a small model
 problem, its own output fed back (w and config), against the reference step by step.
 
-With option `parameters=2` two parameters of the same shape are updated in turn, each
+With `parameters=2` two parameters of the same shape are updated in turn, each
 with its own config: state kept anywhere but in config (a module-level variable) shows up
 as a divergence. The model problem is a quadratic 0.5 * sum(a * (w - target)**2) with
 curvatures a in [0.5, 2], so correct rules contract and rounding differences stay ~1e-12.
@@ -9,11 +9,13 @@ curvatures a in [0.5, 2], so correct rules contract and rounding differences sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.compare import compare_value
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.implementations import Implementation
@@ -34,13 +36,6 @@ class Problem:
         return self.curvature * (w - self.target)
 
 
-def describe(spec: CheckSpec, function: FunctionSpec) -> str:
-    steps, count = spec.options.get("steps", 50), spec.options.get("parameters", 1)
-    if count > 1:
-        return f"keeps separate state per parameter ({count} parameters, {steps} steps)"
-    return f"trajectory matches the reference over {steps} steps"
-
-
 def problems(ctx: CheckContext, count: int) -> list[Problem]:
     """Starts at least 0.3 from the target in every coordinate: no first gradient is
     near zero, where the free choice of where epsilon sits would show."""
@@ -52,15 +47,60 @@ def problems(ctx: CheckContext, count: int) -> list[Problem]:
     return tasks
 
 
+@dataclass(frozen=True)
+class TrajectoryMatchesReference(Check):
+    """`steps` updates from `config`, of `parameters` parameters updated in turn."""
+
+    kind: ClassVar[str] = "trajectory_matches_reference"
+    config: Mapping[str, object] = field(default_factory=dict)
+    steps: int = 50
+    parameters: int = 1
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(isinstance(self.config, Mapping), f"config={self.config!r}")
+        self.require(isinstance(self.steps, int) and self.steps >= 1, f"steps={self.steps!r}")
+        count = self.parameters
+        self.require(isinstance(count, int) and count >= 1, f"parameters={count!r}")
+
+    def describe(self, function: FunctionSpec) -> str:
+        steps, count = self.steps, self.parameters
+        if count > 1:
+            return f"keeps separate state per parameter ({count} parameters, {steps} steps)"
+        return f"trajectory matches the reference over {steps} steps"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        count = self.parameters
+        tasks = problems(ctx, count)
+        name = ctx.function.name
+        expected, _ = trajectory(ctx.reference, name, self, tasks)
+        if ctx.source.recording:
+            _identify(ctx, self, tasks, [])
+        got, error = trajectory(ctx.student, name, self, tasks)
+        setting = f"w {SHAPE}, config {self.config}"
+        for index, (mine, theirs) in enumerate(zip(got, expected, strict=False)):
+            step, parameter = divmod(index, count)
+            if problem := compare_value("w", mine, theirs, ctx.function.tolerance):
+                where = f"step {step + 1}" + (f", parameter {parameter + 1}" if count > 1 else "")
+                lines = [f"Driving {name} on a quadratic ({setting}): at {where}", problem]
+                if mistake := _identify(ctx, self, tasks, got[: index + 1]):
+                    lines.append(mistake)
+                return Outcome(False, "\n".join(lines))
+        if error is not None:
+            step = len(got) // count + 1
+            failure = explain_failure(name, error)
+            return Outcome(False, f"Driving {name} ({setting}): step {step} failed: {failure}")
+        return Outcome(True)
+
+
 def trajectory(
-    impl: Implementation, name: str, spec: CheckSpec, tasks: list[Problem]
+    impl: Implementation, name: str, check: TrajectoryMatchesReference, tasks: list[Problem]
 ) -> tuple[list[np.ndarray], Exception | None]:
     """w after every update (parameters interleaved); stops at the first failure."""
-    steps = spec.options.get("steps", 50)
-    configs = [dict(spec.options.get("config", {})) for _ in tasks]
+    configs = [dict(check.config) for _ in tasks]
     weights = [task.start.copy() for task in tasks]
     history = []
-    for _ in range(steps):
+    for _ in range(check.steps):
         for index, task in enumerate(tasks):
             try:
                 value = impl.call(
@@ -79,37 +119,15 @@ def trajectory(
     return history, None
 
 
-def trajectory_matches_reference(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    count = spec.options.get("parameters", 1)
-    tasks = problems(ctx, count)
-    name = ctx.function.name
-    expected, _ = trajectory(ctx.reference, name, spec, tasks)
-    if ctx.source.recording:
-        _identify(ctx, spec, tasks, [])
-    got, error = trajectory(ctx.student, name, spec, tasks)
-    setting = f"w {SHAPE}, config {spec.options.get('config', {})}"
-    for index, (mine, theirs) in enumerate(zip(got, expected, strict=False)):
-        step, parameter = divmod(index, count)
-        if problem := compare_value("w", mine, theirs, ctx.function.tolerance):
-            where = f"step {step + 1}" + (f", parameter {parameter + 1}" if count > 1 else "")
-            lines = [f"Driving {name} on a quadratic ({setting}): at {where}", problem]
-            if mistake := _identify(ctx, spec, tasks, got[: index + 1]):
-                lines.append(mistake)
-            return Outcome(False, "\n".join(lines))
-    if error is not None:
-        step = len(got) // count + 1
-        return Outcome(
-            False, f"Driving {name} ({setting}): step {step} failed: {explain_failure(name, error)}"
-        )
-    return Outcome(True)
-
-
 def _identify(
-    ctx: CheckContext, spec: CheckSpec, tasks: list[Problem], got: list[np.ndarray]
+    ctx: CheckContext,
+    check: TrajectoryMatchesReference,
+    tasks: list[Problem],
+    got: list[np.ndarray],
 ) -> str | None:
     for mistake, variant in variants(ctx):
         with quietly():
-            theirs, _ = trajectory(variant, ctx.function.name, spec, tasks)
+            theirs, _ = trajectory(variant, ctx.function.name, check, tasks)
         if (
             got
             and len(theirs) >= len(got)

@@ -3,17 +3,16 @@ finite wherever the reference's is."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 
-from grader.assignments.spec import CheckSpec, FunctionSpec
+from grader.assignments.spec import CaseGenerator, Check, FunctionSpec
 from grader.checks.compare import describe_shape
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
 from grader.checks.procedures import as_array
-
-
-def describe(spec: CheckSpec, function: FunctionSpec) -> str:
-    return "returns float64 values of the right shapes"
 
 
 def problem_with(name: str, got: object, expected: object) -> str | None:
@@ -31,15 +30,34 @@ def problem_with(name: str, got: object, expected: object) -> str | None:
     return None
 
 
-def returns_well_formed(ctx: CheckContext, spec: CheckSpec) -> Outcome:
-    for number, case in enumerate(ctx.cases(spec.options.get("cases", 2)), 1):
-        expected = ctx.expected(case)
-        try:
-            got = ctx.got(case)
-        except STUDENT_FAILURES as error:
-            return Outcome(False, f"On input {number}: {explain_failure(ctx.function.name, error)}")
-        for name, value in expected.items():
-            if problem := problem_with(name, got.get(name), value):
-                where = describe_case(case, ctx.arg_names)
-                return Outcome(False, f"On input {number}: {where}\n{problem}")
-    return Outcome(True)
+@dataclass(frozen=True)
+class ReturnsWellFormed(Check):
+    """On the first `cases` inputs (the check's own `inputs`, else the function's)."""
+
+    kind: ClassVar[str] = "returns_well_formed"
+    cases: int = 2
+    inputs: CaseGenerator | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require(
+            isinstance(self.cases, int) and self.cases >= 1,
+            f"cases={self.cases!r} (a count of inputs)",
+        )
+
+    def describe(self, function: FunctionSpec) -> str:
+        return "returns float64 values of the right shapes"
+
+    def run(self, ctx: CheckContext) -> Outcome:
+        for number, case in enumerate(ctx.cases(self.cases, self.inputs), 1):
+            expected = ctx.expected(case)
+            try:
+                got = ctx.got(case)
+            except STUDENT_FAILURES as error:
+                failure = explain_failure(ctx.function.name, error)
+                return Outcome(False, f"On input {number}: {failure}")
+            for name, value in expected.items():
+                if problem := problem_with(name, got.get(name), value):
+                    where = describe_case(case, ctx.arg_names)
+                    return Outcome(False, f"On input {number}: {where}\n{problem}")
+        return Outcome(True)

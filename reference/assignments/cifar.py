@@ -7,7 +7,13 @@ Step budgets: at least twice the most steps the reference needed to fit the 20 i
 
 from __future__ import annotations
 
-from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
+from grader.assignments.spec import AssignmentSpec, Check, FunctionSpec
+from grader.checks import (
+    InitialLossIsChance,
+    LossRisesWithRegularization,
+    NetworkGradientMatchesNumeric,
+    NetworkOverfits,
+)
 from grader.checks.network import Architecture
 from grader.checks.training import Recipe
 
@@ -41,17 +47,15 @@ GRADIENT_NETS = {
 }
 
 
-def overfit(recipe: Recipe, points: float) -> CheckSpec:
-    return CheckSpec("network_overfits", points, options={"recipe": recipe})
+def overfit(recipe: Recipe, points: float) -> Check:
+    return NetworkOverfits(points, recipe)
 
 
-def gradient(name: str, points: float) -> CheckSpec:
-    return CheckSpec(
-        "network_gradient_matches_numeric", points, options={"net": GRADIENT_NETS[name]}
-    )
+def gradient(name: str, points: float) -> Check:
+    return NetworkGradientMatchesNumeric(points, GRADIENT_NETS[name])
 
 
-def network(name: str, *checks: CheckSpec) -> FunctionSpec:
+def network(name: str, *checks: Check) -> FunctionSpec:
     return FunctionSpec(name, "layers", "plain", checks)
 
 
@@ -63,8 +67,8 @@ ASSIGNMENT = AssignmentSpec(
     functions=(
         network(
             "two_layer_net",
-            CheckSpec("initial_loss_is_chance", 1, options={"net": TWO_LAYER}),
-            CheckSpec("loss_rises_with_regularization", 1, options={"net": TWO_LAYER}),
+            InitialLossIsChance(1, TWO_LAYER),
+            LossRisesWithRegularization(1, TWO_LAYER),
             gradient("two_layer_net", 2),
             overfit(Recipe(TWO_LAYER, "adam", 1e-3, budget=35), 3),
             overfit(Recipe(TWO_LAYER, "sgd_momentum", 1e-2, budget=35), 3),

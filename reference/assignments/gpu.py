@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import math
 
-from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
+from grader.assignments.spec import AssignmentSpec, Check, FunctionSpec
+from grader.checks import (
+    RunsAsFastAsReference,
+    TorchForwardMatches,
+    TorchGradientMatchesNumeric,
+    TorchInitDistribution,
+    TorchIsOrthogonal,
+    TorchTrajectoryMatches,
+)
 from grader.checks.distribution import Target
 from grader.cifar10 import load_sample
 
@@ -35,29 +43,18 @@ def optimizer(name: str, default_lr: float, settings: tuple[dict, ...]) -> Funct
         MODULE,
         "plain",
         (
-            CheckSpec(
-                "torch_trajectory_matches",
-                3,
-                options={"settings": settings, "default_lr": default_lr},
-            ),
-            CheckSpec(
-                "runs_as_fast_as_reference",
-                1,
-                options={"what": f"{name}.step over 4.2M float32 parameters", "workload": timed},
-            ),
+            TorchTrajectoryMatches(3, settings, default_lr),
+            RunsAsFastAsReference(1, f"{name}.step over 4.2M float32 parameters", timed),
         ),
     )
 
 
-def initializer(name: str, check: CheckSpec) -> FunctionSpec:
+def initializer(name: str, check: Check) -> FunctionSpec:
     return FunctionSpec(name, MODULE, "plain", (check,))
 
 
-def autograd_function(name: str, oracle: str, *extra: CheckSpec) -> FunctionSpec:
-    checks = (
-        CheckSpec("torch_forward_matches", 1, options={"oracle": oracle}),
-        CheckSpec("torch_gradient_matches_numeric", 2),
-    )
+def autograd_function(name: str, oracle: str, *extra: Check) -> FunctionSpec:
+    checks = (TorchForwardMatches(1, oracle), TorchGradientMatchesNumeric(2))
     return FunctionSpec(name, MODULE, "plain", checks + extra)
 
 
@@ -100,48 +97,35 @@ ASSIGNMENT = AssignmentSpec(
         ),
         initializer(
             "xavier_uniform_",
-            CheckSpec(
-                "torch_init_distribution",
+            TorchInitDistribution(
                 2,
-                options={
-                    "target": Target(
-                        "uniform",
-                        lambda fi, fo, gain=1.0: gain * math.sqrt(6.0 / (fi + fo)),
-                        "U(±gain·sqrt(6/(fan_in+fan_out)))",
-                    ),
-                    "settings": ({}, {"gain": 2.0}),
-                },
+                Target(
+                    "uniform",
+                    lambda fi, fo, gain=1.0: gain * math.sqrt(6.0 / (fi + fo)),
+                    "U(±gain·sqrt(6/(fan_in+fan_out)))",
+                ),
+                settings=({}, {"gain": 2.0}),
             ),
         ),
         initializer(
             "kaiming_normal_",
-            CheckSpec(
-                "torch_init_distribution",
+            TorchInitDistribution(
                 2,
-                options={
-                    "target": Target("normal", kaiming_std, "N(0, gain²/fan_in)"),
-                    "settings": ({}, {"a": 0.2, "nonlinearity": "leaky_relu"}),
-                },
+                Target("normal", kaiming_std, "N(0, gain²/fan_in)"),
+                settings=({}, {"a": 0.2, "nonlinearity": "leaky_relu"}),
             ),
         ),
-        initializer("orthogonal_", CheckSpec("torch_is_orthogonal", 2)),
+        initializer("orthogonal_", TorchIsOrthogonal(2)),
         autograd_function("LinearFunction", "F.linear"),
         autograd_function(
             "BatchNormFunction",
             "F.batch_norm (training mode)",
-            CheckSpec(
-                "runs_as_fast_as_reference",
+            RunsAsFastAsReference(
                 1,
-                options={
-                    "what": "BatchNormFunction forward+backward on a (4096, 256) batch",
-                    "workload": {
-                        "procedure": "prepare_batchnorm",
-                        "args": {
-                            "name": "BatchNormFunction",
-                            "shape": [4096, 256],
-                            "dtype": "float32",
-                        },
-                    },
+                "BatchNormFunction forward+backward on a (4096, 256) batch",
+                {
+                    "procedure": "prepare_batchnorm",
+                    "args": {"name": "BatchNormFunction", "shape": [4096, 256], "dtype": "float32"},
                 },
             ),
         ),
@@ -150,17 +134,12 @@ ASSIGNMENT = AssignmentSpec(
             MODULE,
             "plain",
             (
-                CheckSpec(
-                    "runs_as_fast_as_reference",
+                RunsAsFastAsReference(
                     2,
-                    options={
-                        "what": (
-                            "a training step of linear–batchnorm–relu–linear (hidden 256) on the "
-                            "20 CIFAR-10 images, built from your kaiming_normal_, LinearFunction, "
-                            "BatchNormFunction and Adam"
-                        ),
-                        "workload": training_workload(),
-                    },
+                    "a training step of linear–batchnorm–relu–linear (hidden 256) on the 20 "
+                    "CIFAR-10 images, built from your kaiming_normal_, LinearFunction, "
+                    "BatchNormFunction and Adam",
+                    training_workload(),
                 ),
             ),
             uses=("kaiming_normal_", "LinearFunction", "BatchNormFunction", "Adam"),

@@ -5,10 +5,21 @@ experiments run on the student's weights."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
-from grader.assignments.spec import AssignmentSpec, Case, CheckSpec, FunctionSpec, split_points
+from grader.assignments.spec import AssignmentSpec, Case, Check, FunctionSpec, split_points
+from grader.checks import (
+    ActivationStatistics,
+    DrawsFromRng,
+    HasKNonzerosPerColumn,
+    IsOrthogonal,
+    MatchesDistribution,
+    MatchesReference,
+    ReturnsWellFormed,
+)
 from grader.checks.distribution import Target
 from grader.sandbox.codec import RngSeed
 
@@ -29,34 +40,34 @@ def shapes(*extra: dict):
     return generate
 
 
-def experiment(name: str, points: float) -> CheckSpec:
-    return CheckSpec("activation_statistics", points, options={"experiment": name})
+def experiment(name: str, points: float) -> Check:
+    return ActivationStatistics(points, name)
 
 
 def initializer(
     name: str,
-    kind: str,
-    options: dict,
+    drawn: Callable[[float], Check],
     points: float,
-    *extra: CheckSpec,
+    *extra: Check,
     kwargs: dict | None = None,
 ) -> FunctionSpec:
-    """Well-formed, reproducible from the rng, and the check of what it draws (`kind`)."""
+    """Well-formed, reproducible from the rng, and `drawn(points)`: the check of what it
+    draws."""
     kwargs = kwargs or {}
-    well_formed, rng, drawn = split_points(points, INIT_WEIGHTS)
+    well_formed, rng, drawn_points = split_points(points, INIT_WEIGHTS)
     checks = (
-        CheckSpec("returns_well_formed", well_formed, options={"cases": 3}),
-        CheckSpec("draws_from_rng", rng, options={"kwargs": kwargs}),
-        CheckSpec(kind, drawn, options=options),
+        ReturnsWellFormed(well_formed, cases=3),
+        DrawsFromRng(rng, kwargs=kwargs),
+        drawn(drawn_points),
     )
     return FunctionSpec(name, MODULE, "plain", checks + extra, shapes(kwargs), returns=("W",))
 
 
 def random_init(
-    name: str, target: Target, points: float, *extra: CheckSpec, kwargs: dict | None = None
+    name: str, target: Target, points: float, *extra: Check, kwargs: dict | None = None
 ) -> FunctionSpec:
-    options = {"target": target, "kwargs": kwargs or {}}
-    return initializer(name, "matches_distribution", options, points, *extra, kwargs=kwargs)
+    drawn = partial(MatchesDistribution, target=target, kwargs=kwargs or {})
+    return initializer(name, drawn, points, *extra, kwargs=kwargs)
 
 
 def _zeros_cases(rng: np.random.Generator) -> list[Case]:
@@ -77,8 +88,8 @@ ASSIGNMENT = AssignmentSpec(
             MODULE,
             "plain",
             (
-                CheckSpec("matches_reference", 0.5, options={"cases": (0, None)}),
-                CheckSpec("returns_well_formed", 0.5, options={"cases": 3}),
+                MatchesReference(0.5),
+                ReturnsWellFormed(0.5, cases=3),
             ),
             _zeros_cases,
             returns=("W",),
@@ -124,21 +135,20 @@ ASSIGNMENT = AssignmentSpec(
         ),
         initializer(
             "orthogonal",
-            "is_orthogonal",
-            {"gains": (1.0, 2.0)},
+            partial(IsOrthogonal, gains=(1.0, 2.0)),
             3.05,
             experiment("orthogonal_tanh", 0.5),
         ),
         initializer(
             "sparse",
-            "has_k_nonzeros_per_column",
-            {
-                "settings": (
+            partial(
+                HasKNonzerosPerColumn,
+                settings=(
                     ((200, 300), {"k": 15, "scale": 1.0}),
                     ((10, 40), {"k": 15, "scale": 0.5}),
                     ((400, 50), {"k": 30, "scale": 2.0}),
-                )
-            },
+                ),
+            ),
             3.05,
         ),
     ),

@@ -3,13 +3,14 @@ regularizers (course-api.md, layers.py table). Points roughly follow difficulty.
 
 from __future__ import annotations
 
-from grader.assignments.battery import (
-    backward_checks,
-    forward_checks,
-    loss_checks,
-    property_check,
+from grader.assignments.spec import AssignmentSpec, Check, FunctionSpec
+from grader.checks import (
+    KeepsInputsUnchanged,
+    MatchesReference,
+    ReturnsWellFormed,
+    SatisfiesProperty,
 )
-from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec
+from grader.checks.battery import backward_checks, forward_checks, loss_checks
 from reference.assignments import layers_hidden_properties as hidden_props
 from reference.assignments import layers_inputs as inputs
 from reference.assignments import layers_properties as props
@@ -17,7 +18,7 @@ from reference.assignments import layers_properties as props
 MODULE = "layers"
 
 
-def forward(name: str, cases, points: float, *extra: CheckSpec, **fields) -> FunctionSpec:
+def forward(name: str, cases, points: float, *extra: Check, **fields) -> FunctionSpec:
     checks = forward_checks(points, fields.pop("visible_cases", 1)) + extra
     return FunctionSpec(name, MODULE, "forward", checks, cases, **fields)
 
@@ -30,7 +31,7 @@ def backward(name: str, of: str, grads: dict[str, int], points: float, *extra, *
     )
 
 
-def loss(name: str, cases, points: float, *extra: CheckSpec, **fields) -> FunctionSpec:
+def loss(name: str, cases, points: float, *extra: Check, **fields) -> FunctionSpec:
     return FunctionSpec(
         name,
         MODULE,
@@ -64,39 +65,41 @@ ASSIGNMENT = AssignmentSpec(
             "sigmoid_forward",
             inputs.smooth,
             2,
-            property_check(props.sigmoid_bounded_and_symmetric, 1),
+            SatisfiesProperty(1, props.sigmoid_bounded_and_symmetric),
         ),
         backward("sigmoid_backward", "sigmoid_forward", {"dx": 0}, 2),
-        forward("tanh_forward", inputs.smooth, 2, property_check(props.tanh_is_odd, 0.5)),
+        forward("tanh_forward", inputs.smooth, 2, SatisfiesProperty(0.5, props.tanh_is_odd)),
         backward("tanh_backward", "tanh_forward", {"dx": 0}, 2),
         forward(
             "softplus_forward",
             inputs.smooth,
             2,
-            property_check(props.softplus_difference_is_identity, 1),
+            SatisfiesProperty(1, props.softplus_difference_is_identity),
         ),
         backward("softplus_backward", "softplus_forward", {"dx": 0}, 2),
         forward("maxout_forward", inputs.maxout, 3),
         backward("maxout_backward", "maxout_forward", {"dx": 0, "dw": 1, "db": 2}, 4),
-        loss("svm_loss", inputs.svm, 4, property_check(props.svm_zero_when_margins_met, 1)),
+        loss("svm_loss", inputs.svm, 4, SatisfiesProperty(1, props.svm_zero_when_margins_met)),
         loss(
             "softmax_loss",
             inputs.softmax,
             4,
-            property_check(props.softmax_shift_invariant, 1),
-            property_check(props.softmax_finite_for_huge_logits, 1),
+            SatisfiesProperty(1, props.softmax_shift_invariant),
+            SatisfiesProperty(1, props.softmax_finite_for_huge_logits),
         ),
         loss(
             "softmax_loss_smoothed",
             inputs.softmax_smoothed,
             4,
-            property_check(hidden_props.smoothed_softmax_shift_invariant, 1, "hidden"),
+            SatisfiesProperty(
+                1, hidden_props.smoothed_softmax_shift_invariant, visibility="hidden"
+            ),
         ),
         forward(
             "batchnorm_forward",
             inputs.batchnorm,
             6,
-            property_check(props.batchnorm_output_statistics, 2),
+            SatisfiesProperty(2, props.batchnorm_output_statistics),
             visible_cases=2,
             state=BN_STATE,
         ),
@@ -119,7 +122,7 @@ ASSIGNMENT = AssignmentSpec(
             "layernorm_forward",
             inputs.layernorm,
             4,
-            property_check(props.layernorm_per_sample_statistics, 1),
+            SatisfiesProperty(1, props.layernorm_per_sample_statistics),
         ),
         backward("layernorm_backward", "layernorm_forward", {"dx": 0, "dgamma": 1, "dbeta": 2}, 4),
         forward("spatial_groupnorm_forward", inputs.groupnorm, 4),
@@ -134,12 +137,12 @@ ASSIGNMENT = AssignmentSpec(
             MODULE,
             "forward",
             (
-                CheckSpec("returns_well_formed", 0.5, options={"inputs": inputs.dropout_all}),
-                CheckSpec("matches_reference", 0.5, options={"inputs": inputs.dropout_test}),
-                property_check(props.dropout_keeps_fraction_p, 1),
-                property_check(props.dropout_scales_kept_units, 1),
-                property_check(props.dropout_same_seed_same_mask, 0.5),
-                CheckSpec("keeps_inputs_unchanged", 0.5, options={"inputs": inputs.dropout_all}),
+                ReturnsWellFormed(0.5, inputs=inputs.dropout_all),
+                MatchesReference(0.5, inputs=inputs.dropout_test),
+                SatisfiesProperty(1, props.dropout_keeps_fraction_p),
+                SatisfiesProperty(1, props.dropout_scales_kept_units),
+                SatisfiesProperty(0.5, props.dropout_same_seed_same_mask),
+                KeepsInputsUnchanged(0.5, inputs=inputs.dropout_all),
             ),
             inputs.dropout_all,
         ),
@@ -148,12 +151,8 @@ ASSIGNMENT = AssignmentSpec(
             MODULE,
             "backward",
             (
-                CheckSpec(
-                    "matches_reference",
-                    0.5,
-                    options={"inputs": inputs.dropout_test, "label": "in test mode"},
-                ),
-                property_check(props.dropout_backward_uses_mask, 1.5),
+                MatchesReference(0.5, label="in test mode", inputs=inputs.dropout_test),
+                SatisfiesProperty(1.5, props.dropout_backward_uses_mask),
             ),
             forward="dropout_forward",
             returns=("dx",),

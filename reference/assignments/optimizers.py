@@ -9,8 +9,14 @@ on our gradients, while the classic mistakes move it by 1e-2 or more.
 from __future__ import annotations
 
 from grader import tolerances
-from grader.assignments.battery import property_check
-from grader.assignments.spec import AssignmentSpec, CheckSpec, FunctionSpec, split_points
+from grader.assignments.spec import AssignmentSpec, Check, FunctionSpec, split_points
+from grader.checks import (
+    KeepsInputsUnchanged,
+    MatchesReference,
+    ReturnsWellFormed,
+    SatisfiesProperty,
+    TrajectoryMatchesReference,
+)
 from reference.assignments import optimizers_inputs as inputs
 from reference.assignments import optimizers_properties as props
 
@@ -22,32 +28,24 @@ RULE_WEIGHTS = (1, 2, 1, 1, 2, 1, 1)
 PLAIN_WEIGHTS = (5, 3, 2)  # visible reference, hidden reference, well-formed
 
 
-def update_rule(name: str, points: float, *extra: CheckSpec) -> FunctionSpec:
+def update_rule(name: str, points: float, *extra: Check) -> FunctionSpec:
     """One step from defaults and from a supplied state, 50-step trajectories (one and two
     parameters), dw untouched; w and config may be updated in place."""
     well_formed, default, supplied, other, one, two, unchanged = split_points(points, RULE_WEIGHTS)
-    trajectory = {"config": inputs.HYPERPARAMETERS[name], "steps": 50}
+    config = inputs.HYPERPARAMETERS[name]
     checks = (
-        CheckSpec("returns_well_formed", well_formed, options={"cases": 1}),
-        CheckSpec(
-            "matches_reference",
-            default,
-            options={"cases": (0, 2), "label": "for one step from the default config"},
-        ),
-        CheckSpec(
-            "matches_reference",
-            supplied,
-            options={"cases": (2, 3), "label": "for one step from a supplied state"},
-        ),
-        CheckSpec(
-            "matches_reference",
+        ReturnsWellFormed(well_formed, cases=1),
+        MatchesReference(default, case_range=(0, 2), label="for one step from the default config"),
+        MatchesReference(supplied, case_range=(2, 3), label="for one step from a supplied state"),
+        MatchesReference(
             other,
-            "hidden",
-            {"cases": (3, 4), "label": "for one step from another supplied state"},
+            case_range=(3, 4),
+            label="for one step from another supplied state",
+            visibility="hidden",
         ),
-        CheckSpec("trajectory_matches_reference", one, options=trajectory),
-        CheckSpec("trajectory_matches_reference", two, "hidden", {**trajectory, "parameters": 2}),
-        CheckSpec("keeps_inputs_unchanged", unchanged),
+        TrajectoryMatchesReference(one, config=config, steps=50),
+        TrajectoryMatchesReference(two, config=config, steps=50, parameters=2, visibility="hidden"),
+        KeepsInputsUnchanged(unchanged),
     )
     return FunctionSpec(
         name,
@@ -65,9 +63,9 @@ def update_rule(name: str, points: float, *extra: CheckSpec) -> FunctionSpec:
 def plain(name: str, cases, points: float, returns: tuple[str, ...]) -> FunctionSpec:
     visible, hidden, well_formed = split_points(points, PLAIN_WEIGHTS)
     checks = (
-        CheckSpec("matches_reference", visible, options={"cases": (0, 2)}),
-        CheckSpec("matches_reference", hidden, "hidden", {"cases": (2, None)}),
-        CheckSpec("returns_well_formed", well_formed, options={"cases": 1}),
+        MatchesReference(visible, case_range=(0, 2)),
+        MatchesReference(hidden, case_range=(2, None), visibility="hidden"),
+        ReturnsWellFormed(well_formed, cases=1),
     )
     return FunctionSpec(name, MODULE, "plain", checks, cases, returns=returns)
 
@@ -77,24 +75,26 @@ ASSIGNMENT = AssignmentSpec(
     title="Optimizers: update rules, schedules, averaging",
     reference_module="reference.optim",
     functions=(
-        update_rule("sgd", 2, property_check(props.decreases_quadratic("sgd", 0.1), 0.5)),
-        update_rule("sgd_momentum", 4, property_check(props.momentum_terminal_velocity, 1)),
-        update_rule("nesterov_momentum", 4, property_check(props.nesterov_terminal_velocity, 1)),
-        update_rule("adagrad", 3, property_check(props.adagrad_step_never_grows, 1)),
+        update_rule("sgd", 2, SatisfiesProperty(0.5, props.decreases_quadratic("sgd", 0.1))),
+        update_rule("sgd_momentum", 4, SatisfiesProperty(1, props.momentum_terminal_velocity)),
+        update_rule("nesterov_momentum", 4, SatisfiesProperty(1, props.nesterov_terminal_velocity)),
+        update_rule("adagrad", 3, SatisfiesProperty(1, props.adagrad_step_never_grows)),
         update_rule(
             "rmsprop",
             4,
-            property_check(props.scale_invariant("rmsprop"), 0.5),
-            property_check(props.decreases_quadratic("rmsprop", 0.01), 0.5),
+            SatisfiesProperty(0.5, props.scale_invariant("rmsprop")),
+            SatisfiesProperty(0.5, props.decreases_quadratic("rmsprop", 0.01)),
         ),
         update_rule(
             "adam",
             5,
-            property_check(props.adam_first_step_is_learning_rate, 1),
-            property_check(props.scale_invariant("adam"), 0.5),
-            property_check(props.decreases_quadratic("adam", 0.01), 0.5),
+            SatisfiesProperty(1, props.adam_first_step_is_learning_rate),
+            SatisfiesProperty(0.5, props.scale_invariant("adam")),
+            SatisfiesProperty(0.5, props.decreases_quadratic("adam", 0.01)),
         ),
-        update_rule("adadelta", 4, property_check(props.decreases_quadratic("adadelta", 1.0), 0.5)),
+        update_rule(
+            "adadelta", 4, SatisfiesProperty(0.5, props.decreases_quadratic("adadelta", 1.0))
+        ),
         plain("step_decay", inputs.step_decay, 1, ("lr",)),
         plain("exponential_decay", inputs.exponential_decay, 1, ("lr",)),
         plain("inverse_time_decay", inputs.inverse_time_decay, 1, ("lr",)),
