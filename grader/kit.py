@@ -248,10 +248,3 @@ def load_kit(path: Path) -> Kit:
     resources = {name: array.tobytes() for name, array in data["resources"].items()}
     source = ReferenceSource(Tape(answers=data["answers"]), replay=True)
     return Kit(decode_spec(data["spec"], modules), source, int(data["seed"]), resources)
-
-
-def kit_checks(spec: AssignmentSpec) -> tuple[int, int]:
-    """How many public checks the kit runs, and how many only run when graded."""
-    public = [c for f in spec.functions for c in f.checks if c.visibility == "visible"]
-    runnable = sum(1 for check in public if check.kit)
-    return runnable, len(public) - runnable

@@ -62,7 +62,23 @@ def with_generators(value: object) -> object:
     return np.random.default_rng(value.seed) if isinstance(value, RngSeed) else value
 
 
-class ReferenceImplementation:
+class InProcess:
+    """What every implementation running in the grader's process (the reference, its
+    variants, a kit's recorded answers) shares: a batch is one call after another, and its
+    objects are ordinary garbage-collected ones."""
+
+    def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
+        raise NotImplementedError
+
+    def call_many(self, function: str, arg_list: list, select: int | None) -> list:
+        results = [self.call(function, args).value for args in arg_list]
+        return results if select is None else [result[select] for result in results]
+
+    def forget(self, values: list) -> None:
+        """Nothing to free."""
+
+
+class ReferenceImplementation(InProcess):
     """Calls the reference (optionally with some functions overridden) on copies of the
     arguments, so the grader's own inputs are never touched."""
 
@@ -85,10 +101,3 @@ class ReferenceImplementation:
         value = self.function(function)(*args, **kwargs)
         self.seconds += time.perf_counter() - began
         return Reply(value, [args, kwargs] if return_args else None, "")
-
-    def forget(self, values: list) -> None:
-        """Nothing to free: the reference's objects are ordinary garbage-collected ones."""
-
-    def call_many(self, function: str, arg_list: list, select: int | None) -> list:
-        results = [self.call(function, args).value for args in arg_list]
-        return results if select is None else [result[select] for result in results]

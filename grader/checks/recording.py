@@ -21,7 +21,7 @@ import numpy as np
 
 from grader import course
 from grader.assignments.spec import Case
-from grader.checks.implementations import ReferenceImplementation
+from grader.checks.implementations import InProcess, ReferenceImplementation
 from grader.sandbox.client import Reply
 from grader.sandbox.codec import UnsupportedValue, encode
 
@@ -109,7 +109,7 @@ def _call_key(namespace: str, function: str, args, kwargs, return_args: bool) ->
     return fingerprint(namespace, function, list(args), dict(kwargs or {}), return_args)
 
 
-class RecordingReference:
+class RecordingReference(InProcess):
     """The live reference (or a variant of it), writing each answer to the tape."""
 
     def __init__(self, live: object, tape: Tape, namespace: str) -> None:
@@ -136,15 +136,8 @@ class RecordingReference:
         self.tape.put(key, [reply.value, reply.args_after])
         return reply
 
-    def call_many(self, function: str, arg_list: list, select: int | None) -> list:
-        results = [self.call(function, args).value for args in arg_list]
-        return results if select is None else [result[select] for result in results]
 
-    def forget(self, values: list) -> None:
-        """Nothing to free (see ReferenceImplementation.forget)."""
-
-
-class ReplayReference:
+class ReplayReference(InProcess):
     """Answers from the tape, as the reference answered when the kit was released."""
 
     def __init__(self, tape: Tape, namespace: str) -> None:
@@ -161,13 +154,6 @@ class ReplayReference:
             raise RecordedException(answer[RAISED_TAG])
         value, args_after = answer
         return Reply(value, args_after, "")
-
-    def call_many(self, function: str, arg_list: list, select: int | None) -> list:
-        results = [self.call(function, args).value for args in arg_list]
-        return results if select is None else [result[select] for result in results]
-
-    def forget(self, values: list) -> None:
-        """Nothing to free."""
 
 
 @dataclass(frozen=True)
