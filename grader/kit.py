@@ -36,7 +36,7 @@ from grader.sandbox import codec
 from grader.starter import reference_submission
 
 KIT_FILE = "public_checks.kit"
-FORMAT = 2  # 2: checks as typed dataclasses (1: a kind and a mapping of options)
+FORMAT = 3  # 3: torch objects declared in the spec; 2: typed checks; 1: kind + options
 COURSE_PACKAGE = course.PACKAGE + "."
 KIT_MODULES = "grader_kit_course"
 RESOURCES = (BANDS,)

@@ -1,6 +1,7 @@
 """The engine's layering, read from its import statements (every import, lazy ones too):
 no cycles between modules or between subpackages, a core that depends on nothing else,
-and a worker side that imports nothing of the grader."""
+and a worker side that imports nothing of the grader; and checks and sandbox that name
+none of the course's functions (the course pack declares them)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,22 @@ from pathlib import Path
 
 from conftest import ROOT
 
+from grader.assignments import assignment_ids, load_assignment
+
 PACKAGE = ROOT / "grader"
 CORE = {
     "grader.tolerances": set(),
     "grader.assignments.spec": {"grader.tolerances"},
     "grader.report.model": set(),  # checks build tables and plots with it
 }
-WORKER_SIDE = ("grader.sandbox.worker", "grader.sandbox.codec", "grader.sandbox.seal")
+WORKER_SIDE = (
+    "grader.sandbox.worker",
+    "grader.sandbox.codec",
+    "grader.sandbox.seal",
+    "grader.sandbox.torch_driver",
+)
+# Still naming course functions until the network checks are declarative (ARCHITECTURE.md).
+NAMES_COURSE_FUNCTIONS = {"network.py", "network_sanity.py", "training.py"}
 
 
 def module_name(path: Path) -> str:
@@ -98,3 +108,38 @@ def test_the_core_depends_on_nothing_else_and_the_worker_side_on_nothing() -> No
         assert graph[module] <= allowed, module
     for module in WORKER_SIDE:
         assert graph[module] == set(), module
+
+
+def course_function_names() -> set[str]:
+    names = set()
+    for assignment in assignment_ids():
+        (spec,) = load_assignment(assignment)
+        names |= {function.name for function in spec.functions} | set(spec.pieces)
+    return names
+
+
+def code_names(path: Path) -> set[str]:
+    """Every string constant and every name a module binds or reads (not attributes of
+    other objects, such as np.zeros, nor words inside prose)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.add(node.value)
+        elif isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            found.add(node.name)
+        elif isinstance(node, ast.arg | ast.keyword) and node.arg:
+            found.add(node.arg)
+    return found
+
+
+def test_checks_and_sandbox_name_none_of_the_course_functions() -> None:
+    names = course_function_names()
+    paths = [*(PACKAGE / "checks").glob("*.py"), *(PACKAGE / "sandbox").glob("*.py")]
+    named = {
+        path.name: sorted(code_names(path) & names)
+        for path in paths
+        if path.name not in NAMES_COURSE_FUNCTIONS
+    }
+    assert {name: found for name, found in named.items() if found} == {}

@@ -2,14 +2,16 @@
 the same device, timed by the grader.
 
 Each side prepares the same workload in its own worker (the reference never runs beside
-student code, and both pay the same call overheads). After warm-up rounds, the two run in
-interleaved rounds (the order alternating) of `repeats` units each, sized so a round takes
-about 50 ms on the reference. The grader owns the clock: on a GPU it takes the wall time
-around the call (the worker synchronizes the device before it replies); on the CPU it
-reads the CPU time the worker's process tree used during the call from the kernel's
-accounting (/proc), which other processes competing for the machine cannot inflate. The
-ratio is the fastest student round over the fastest reference round: noise only ever adds
-time, so minima are the most stable statistic (the reasoning of Python's timeit).
+student code, and both pay the same call overheads): the course pack declares it as a
+`Workload`, a builder function in a public source file of its own that both workers run.
+After warm-up rounds, the two run in interleaved rounds (the order alternating) of
+`repeats` units each, sized so a round takes about 50 ms on the reference. The grader owns
+the clock: on a GPU it takes the wall time around the call (the worker synchronizes the
+device before it replies); on the CPU it reads the CPU time the worker's process tree used
+during the call from the kernel's accounting (/proc), which other processes competing for
+the machine cannot inflate. The ratio is the fastest student round over the fastest
+reference round: noise only ever adds time, so minima are the most stable statistic (the
+reasoning of Python's timeit).
 
 Credit: full at ratio ≤ 1.5, 75% ≤ 2, 50% ≤ 3, 25% ≤ 4, none beyond, every edge widened by
 MARGIN (15%) so that run-to-run noise (a few percent, reported as the reference's
@@ -29,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from grader import course
 from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.report.model import Attachments, Plot, Series, Table
@@ -66,20 +69,29 @@ def settled(yours: list[float], theirs: list[float]) -> bool:
 
 
 @dataclass(frozen=True)
+class Workload:
+    """The unit of work to time: `builder` of the course pack's public `source` file
+    (relative to reference/; no solution code, since the student's worker runs it too),
+    called as builder(objects, device, dtype, seed, **args) (torch_driver.prepare_workload)."""
+
+    source: str
+    builder: str
+    args: Mapping[str, object]
+
+
+@dataclass(frozen=True)
 class RunsAsFastAsReference(Check):
-    """`workload`: the torch_driver `procedure` that prepares the timed unit and its
-    `args`; `what` words it."""
+    """`workload` prepares the timed unit in each worker; `what` words it."""
 
     kind: ClassVar[str] = "runs_as_fast_as_reference"
     kit: ClassVar[bool] = False
     what: str
-    workload: Mapping[str, object]
+    workload: Workload
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.require(isinstance(self.what, str), f"what={self.what!r}")
-        valid = isinstance(self.workload, Mapping) and set(self.workload) == {"procedure", "args"}
-        self.require(valid, f"workload={self.workload!r} (procedure and args)")
+        self.require(isinstance(self.workload, Workload), f"workload={self.workload!r}")
 
     def describe(self, function: FunctionSpec) -> str:
         return f"{self.what} runs about as fast as the reference on the same device"
@@ -88,8 +100,11 @@ class RunsAsFastAsReference(Check):
         workload = self.workload
         seed = int(ctx.rng.integers(2**31))
         request = {
-            **workload["args"],
             "module": ctx.function.module,
+            "name": ctx.function.name,
+            "source": course.read_resource(workload.source).decode("utf-8"),
+            "builder": workload.builder,
+            "args": dict(workload.args),
             "dtype": "float32",
             "device": ctx.device,
             "seed": seed,
@@ -97,13 +112,13 @@ class RunsAsFastAsReference(Check):
         student, reference = ctx.student.worker, ctx.reference_worker
         clock = "cpu" if ctx.device == "cpu" else "wall"
         try:
-            mine = student.drive(workload["procedure"], request, keep=True)
+            mine = student.drive("prepare_workload", request, keep=True)
             for _ in range(WARMUP):
                 timed_call(student, mine, 1, clock)
         except STUDENT_FAILURES as error:
             return Outcome(False, explain_failure(ctx.function.name, error))
         # The reference worker holds the reference under the student module's name.
-        theirs_handle = reference.drive(workload["procedure"], request, keep=True)
+        theirs_handle = reference.drive("prepare_workload", request, keep=True)
         for _ in range(WARMUP):
             single = timed_call(reference, theirs_handle, 1, clock)
         repeats = max(1, math.ceil(ROUND_SECONDS / max(single, 1e-6)))

@@ -1,17 +1,21 @@
-"""Checks for the PyTorch objects of the `gpu` assignment: optimizer trajectories against
-the hidden reference and torch.optim, autograd Functions against F.linear / F.batch_norm
-and a numerical gradient, initializers as distributions.
+"""Checks for PyTorch objects: optimizer trajectories against the hidden reference and
+torch.optim, autograd Functions against a PyTorch function and a numerical gradient,
+initializers as distributions.
 
-The student's objects run in the student's worker and the reference and PyTorch's own
-objects in a worker of their own (grader/sandbox/torch_driver.py does the driving on both
-sides); only float64 arrays come back, and every comparison happens here.
+The course pack declares what each object is compared with and on which inputs: an
+optimizer's PyTorch counterpart by its dotted path, an autograd Function as an
+`AutogradFunction` (its inputs and how they are drawn, extra arguments, the PyTorch
+`Oracle` and how it is called), the shapes and gains as check fields. The student's
+objects run in the student's worker and the reference and PyTorch's own objects in a
+worker of their own (grader/sandbox/torch_driver.py does the driving on both sides); only
+float64 arrays come back, and every comparison happens here.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -26,6 +30,7 @@ from grader.checks.structure import ORTHOGONALITY_TOLERANCE, gram_deviation
 
 STEPS, RELOAD_AT = 12, 6
 PARAM_SHAPES = ((6, 4), (5,), (3, 3))
+SKIPPED = 1  # the parameter left without a gradient every third step
 TOLERANCE = tolerances.TORCH_TRAJECTORY
 FORWARD_TOLERANCE = tolerances.TORCH_FORWARD
 TORCH_GRADIENT_TOLERANCE = tolerances.TORCH_GRADIENT
@@ -40,25 +45,50 @@ def student(ctx: CheckContext, procedure: str, **args: object) -> object:
     )
 
 
-def oracle(ctx: CheckContext, module: str, procedure: str, **args: object) -> object:
-    """The hidden reference (which the reference worker holds under the student module's
-    name) or PyTorch itself ("torch"), in the reference worker."""
-    request = {"module": module, "name": ctx.function.name, **args}
+def reference(ctx: CheckContext, procedure: str, **args: object) -> object:
+    """The hidden reference, which the reference worker holds under the student module's
+    name."""
+    request = {"module": ctx.function.module, "name": ctx.function.name, **args}
     return ctx.reference_worker.drive(procedure, request)
+
+
+def pytorch(ctx: CheckContext, path: str, procedure: str, **args: object) -> object:
+    """PyTorch's own object at the dotted `path`, in the reference worker."""
+    return ctx.reference_worker.drive(procedure, {"module": "torch", "name": path, **args})
+
+
+def torch_path(path: object) -> bool:
+    return isinstance(path, str) and path.startswith("torch.")
+
+
+def shape_list(shapes: object) -> bool:
+    """A non-empty tuple of shapes (tuples of positive ints)."""
+    return (
+        isinstance(shapes, tuple)
+        and len(shapes) > 0
+        and all(
+            isinstance(shape, tuple) and all(isinstance(n, int) and n > 0 for n in shape)
+            for shape in shapes
+        )
+    )
 
 
 def arguments(setting: dict) -> str:
     return ", ".join(f"{key}={value!r}" for key, value in setting.items())
 
 
-def trajectory_inputs(rng: np.random.Generator) -> tuple[list, list]:
-    """Initial parameters and per-step gradients; parameter 1 has no gradient every third
-    step (it must then be left alone)."""
-    params = [rng.standard_normal(shape) for shape in PARAM_SHAPES]
+def skipped_step(step: int) -> bool:
+    return step % 3 == 0
+
+
+def trajectory_inputs(rng: np.random.Generator, shapes: tuple) -> tuple[list, list]:
+    """Initial parameters and per-step gradients; parameter SKIPPED has no gradient every
+    third step (it must then be left alone)."""
+    params = [rng.standard_normal(shape) for shape in shapes]
     grads = [
         [
-            None if i == 1 and step % 3 == 0 else rng.standard_normal(s)
-            for i, s in enumerate(PARAM_SHAPES)
+            None if i == SKIPPED and skipped_step(step) else rng.standard_normal(s)
+            for i, s in enumerate(shapes)
         ]
         for step in range(STEPS)
     ]
@@ -86,12 +116,16 @@ def first_divergence(got: list, expected: list, tolerance: float) -> str | None:
 @dataclass(frozen=True)
 class TorchTrajectoryMatches(Check):
     """The optimizer built with each of `settings` (its keyword arguments; `default_lr`
-    is its learning rate when a setting gives none)."""
+    is its learning rate when a setting gives none), against the reference and PyTorch's
+    optimizer at the dotted path `oracle`, on parameters of `shapes` (at least three: the
+    last in a second group, parameter SKIPPED sometimes without gradient)."""
 
     kind: ClassVar[str] = "torch_trajectory_matches"
     kit: ClassVar[bool] = False
     settings: tuple[Mapping[str, object], ...]
     default_lr: float
+    oracle: str
+    shapes: tuple[tuple[int, ...], ...] = PARAM_SHAPES
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -100,20 +134,30 @@ class TorchTrajectoryMatches(Check):
         )
         self.require(valid and len(self.settings) > 0, f"settings={self.settings!r}")
         self.require(isinstance(self.default_lr, int | float), f"default_lr={self.default_lr!r}")
+        self.require(torch_path(self.oracle), f"oracle={self.oracle!r} (a dotted torch. path)")
+        enough = shape_list(self.shapes) and len(self.shapes) > SKIPPED + 1
+        self.require(enough, f"shapes={self.shapes!r} (at least {SKIPPED + 2} shapes)")
+
+    @property
+    def oracle_home(self) -> str:
+        """Where the PyTorch optimizer lives, as reports name it ("torch.optim")."""
+        return self.oracle.rsplit(".", 1)[0]
 
     def describe(self, function: FunctionSpec) -> str:
         count = len(self.settings)
         return (
-            f"trajectories match the reference and torch.optim ({count} settings, float32 and "
-            "float64, two parameter groups, a parameter without gradient, state_dict reload)"
+            f"trajectories match the reference and {self.oracle_home} ({count} settings, "
+            "float32 and float64, two parameter groups, a parameter without gradient, "
+            "state_dict reload)"
         )
 
     def run(self, ctx: CheckContext) -> Outcome:
-        params, grads = trajectory_inputs(ctx.rng)
+        params, grads = trajectory_inputs(ctx.rng, self.shapes)
+        last = len(self.shapes) - 1
         for setting in self.settings:
             defaults = dict(setting)
             group_lr = defaults.get("lr", self.default_lr) / 2
-            groups = [[[0, 1], {}], [[2], {"lr": group_lr}]]
+            groups = [[list(range(last)), {}], [[last], {"lr": group_lr}]]
             for dtype in ("float64", "float32"):
                 for reload_at in (None, RELOAD_AT):
                     args = {
@@ -129,55 +173,149 @@ class TorchTrajectoryMatches(Check):
                         got = student(ctx, "optimizer_trajectory", **args)
                     except STUDENT_FAILURES as error:
                         return Outcome(False, explain_failure(ctx.function.name, error))
-                    if problem := trajectory_problem(ctx, args, got, group_lr):
+                    if problem := self.trajectory_problem(ctx, args, got, group_lr):
                         return Outcome(False, problem)
         return Outcome(True)
 
+    def trajectory_problem(
+        self, ctx: CheckContext, args: dict, got: list, group_lr: float
+    ) -> str | None:
+        """How the student's trajectory diverges from the reference's, then PyTorch's, on
+        the setting in `args`; None when it follows both."""
+        expected_by = (
+            ("the reference", lambda: reference(ctx, "optimizer_trajectory", **args)),
+            (self.oracle_home, lambda: pytorch(ctx, self.oracle, "optimizer_trajectory", **args)),
+        )
+        for label, expected in expected_by:
+            problem = first_divergence(got, expected(), TOLERANCE[args["dtype"]])
+            if problem:
+                return f"{self.setup(ctx, args, group_lr)}: against {label}, {problem}"
+        return None
 
-def trajectory_problem(ctx: CheckContext, args: dict, got: list, group_lr: float) -> str | None:
-    """How the student's trajectory diverges from the reference's, then torch.optim's, on
-    the setting in `args`; None when it follows both."""
-    oracles = ((ctx.function.module, "the reference"), ("torch", "torch.optim"))
-    for source, label in oracles:
-        expected = oracle(ctx, source, "optimizer_trajectory", **args)
-        if problem := first_divergence(got, expected, TOLERANCE[args["dtype"]]):
-            setup = (
-                f"{ctx.function.name}({arguments(args['defaults'])}) on {args['dtype']} "
-                f"{ctx.device} tensors of shapes {list(PARAM_SHAPES)}, parameter 2 in a second "
-                f"group with lr={group_lr:g}, parameter 1 without gradient on steps 1, 4, 7, 10"
-            )
-            if args["reload_at"] is not None:
-                setup += (
-                    f", optimizer rebuilt from its state_dict before step {args['reload_at'] + 1}"
-                )
-            return f"{setup}: against {label}, {problem}"
-    return None
+    def setup(self, ctx: CheckContext, args: dict, group_lr: float) -> str:
+        """The run in words: the optimizer, the tensors, the groups, the gaps, the reload."""
+        last = len(self.shapes) - 1
+        steps = ", ".join(str(step + 1) for step in range(STEPS) if skipped_step(step))
+        setup = (
+            f"{ctx.function.name}({arguments(args['defaults'])}) on {args['dtype']} "
+            f"{ctx.device} tensors of shapes {list(self.shapes)}, parameter {last} in a second "
+            f"group with lr={group_lr:g}, parameter {SKIPPED} without gradient on steps {steps}"
+        )
+        if args["reload_at"] is not None:
+            setup += f", optimizer rebuilt from its state_dict before step {args['reload_at'] + 1}"
+        return setup
 
 
-def function_inputs(name: str, rng: np.random.Generator) -> tuple[list, list]:
-    """Inputs (and extra non-tensor arguments) for an autograd Function."""
-    if name == "LinearFunction":
-        return [rng.standard_normal(s) for s in ((8, 5), (3, 5), (3,))], []
-    x = rng.standard_normal((16, 6)) * 2.0 + 0.5
-    return [x, 1.0 + 0.3 * rng.standard_normal(6), rng.standard_normal(6)], [1e-5]
+@dataclass(frozen=True)
+class TensorInput:
+    """A tensor argument of an autograd Function, drawn as shift + scale · N(0, 1)."""
+
+    name: str
+    shape: tuple[int, ...]
+    scale: float = 1.0
+    shift: float = 0.0
+
+    def draw(self, rng: np.random.Generator) -> np.ndarray:
+        return rng.standard_normal(self.shape) * self.scale + self.shift
+
+
+@dataclass(frozen=True)
+class Arg:
+    """In an `Oracle`'s call, the autograd Function's argument of this name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Oracle:
+    """PyTorch's own version of an autograd Function: the function at the dotted `path`
+    (under torch.), called with `args` and `kwargs` in which an `Arg` stands for the
+    Function's argument of that name (`args` None: all of them, in order); `wording`
+    names it in reports."""
+
+    path: str
+    wording: str
+    args: tuple | None = None
+    kwargs: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not torch_path(self.path) or not isinstance(self.wording, str):
+            raise ValueError(f"Oracle({self.path!r}, {self.wording!r}): a torch. path, its wording")
+
+
+@dataclass(frozen=True)
+class AutogradFunction:
+    """How an autograd Function is exercised: `Function.apply(*inputs, *extra)`, the
+    tensor `inputs` drawn in order, then the non-tensor `extra` arguments (eps, ...); its
+    output has the shape `output` (None: the first input's); `oracle` is PyTorch's
+    version of it."""
+
+    inputs: tuple[TensorInput, ...]
+    oracle: Oracle
+    extra: Mapping[str, object] = field(default_factory=dict)
+    output: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        names = self.names()
+        if not self.inputs or len(set(names)) != len(names):
+            raise ValueError(f"inputs={self.inputs!r}: one or more, with distinct names")
+        oracle = self.oracle
+        unknown = [
+            value.name
+            for value in (*(oracle.args or ()), *oracle.kwargs.values())
+            if isinstance(value, Arg) and value.name not in names
+        ]
+        if unknown:
+            raise ValueError(f"the oracle's call names unknown arguments: {unknown}")
+
+    def names(self) -> list[str]:
+        return [value.name for value in self.inputs] + list(self.extra)
+
+    def draw(self, rng: np.random.Generator) -> tuple[list, list]:
+        """Tensor inputs and extra arguments for one call."""
+        return [value.draw(rng) for value in self.inputs], list(self.extra.values())
+
+    def output_shape(self) -> tuple[int, ...]:
+        return self.output if self.output is not None else self.inputs[0].shape
+
+    def oracle_call(self) -> dict:
+        """The oracle's call as plain data for torch_driver.Called: ["arg", i] stands for
+        the Function's i-th argument, ["value", v] for v itself."""
+        names = self.names()
+
+        def item(value: object) -> list:
+            return ["arg", names.index(value.name)] if isinstance(value, Arg) else ["value", value]
+
+        args = self.oracle.args
+        positional = [["arg", i] for i in range(len(names))] if args is None else map(item, args)
+        kwargs = {key: item(value) for key, value in self.oracle.kwargs.items()}
+        return {"args": list(positional), "kwargs": kwargs}
+
+
+def require_autograd_function(check: Check) -> None:
+    check.require(
+        isinstance(check.function, AutogradFunction),
+        f"function={check.function!r} (an AutogradFunction)",
+    )
 
 
 @dataclass(frozen=True)
 class TorchForwardMatches(Check):
-    """`oracle` words the PyTorch function the forward is compared with."""
+    """The forward, on `function`'s inputs, against its PyTorch oracle."""
 
     kind: ClassVar[str] = "torch_forward_matches"
-    oracle: str
+    function: AutogradFunction
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.require(isinstance(self.oracle, str), f"oracle={self.oracle!r}")
+        require_autograd_function(self)
 
     def describe(self, function: FunctionSpec) -> str:
-        return f"forward matches {self.oracle} (float32 and float64)"
+        return f"forward matches {self.function.oracle.wording} (float32 and float64)"
 
     def run(self, ctx: CheckContext) -> Outcome:
-        inputs, extra = function_inputs(ctx.function.name, ctx.rng)
+        declared = self.function
+        inputs, extra = declared.draw(ctx.rng)
         for dtype in ("float64", "float32"):
             args = {"inputs": inputs, "extra": extra, "grad_out": None, "dtype": dtype}
             args["device"] = ctx.device
@@ -185,7 +323,8 @@ class TorchForwardMatches(Check):
                 got = student(ctx, "function_vjp", **args)["out"]
             except STUDENT_FAILURES as error:
                 return Outcome(False, explain_failure(ctx.function.name, error))
-            expected = oracle(ctx, "torch", "function_vjp", **args)["out"]
+            call = declared.oracle_call()
+            expected = pytorch(ctx, declared.oracle.path, "function_vjp", **args, call=call)["out"]
             if not isinstance(got, np.ndarray) or got.shape != expected.shape:
                 shape = getattr(got, "shape", type(got).__name__)
                 return Outcome(False, f"the output has shape {shape}, expected {expected.shape}")
@@ -195,7 +334,7 @@ class TorchForwardMatches(Check):
                 return Outcome(
                     False,
                     f"{ctx.function.name}.apply on {dtype} inputs of shapes {shapes}: the output "
-                    f"differs from {self.oracle} by a relative error of {error:.3g} "
+                    f"differs from {declared.oracle.wording} by a relative error of {error:.3g} "
                     f"(allowed {FORWARD_TOLERANCE[dtype]:g}); expected starts {head(expected)}, "
                     f"got {head(got)}",
                 )
@@ -205,17 +344,22 @@ class TorchForwardMatches(Check):
 @dataclass(frozen=True)
 class TorchGradientMatchesNumeric(Check):
     """Directional derivatives of <grad_out, forward> along random directions, by centered
-    differences, against the gradients the student's backward returns."""
+    differences, against the gradients the student's backward returns, on `function`'s
+    inputs."""
 
     kind: ClassVar[str] = "torch_gradient_matches_numeric"
+    function: AutogradFunction
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        require_autograd_function(self)
 
     def describe(self, function: FunctionSpec) -> str:
         return "backward agrees with a numerical gradient of the forward (float64)"
 
     def run(self, ctx: CheckContext) -> Outcome:
-        inputs, extra = function_inputs(ctx.function.name, ctx.rng)
-        grad_out_shape = (inputs[0].shape[0], inputs[1].shape[0])
-        grad_out = ctx.rng.standard_normal(grad_out_shape)
+        inputs, extra = self.function.draw(ctx.rng)
+        grad_out = ctx.rng.standard_normal(self.function.output_shape())
         directions = [[ctx.rng.standard_normal(v.shape) for _ in range(DIRECTIONS)] for v in inputs]
         moved = [
             [*inputs[:i], point, *inputs[i + 1 :]]
@@ -229,11 +373,7 @@ class TorchGradientMatchesNumeric(Check):
             outs = student(ctx, "function_forward_many", input_list=moved, **common)
         except STUDENT_FAILURES as error:
             return Outcome(False, explain_failure(ctx.function.name, error))
-        names = (
-            ("x", "weight", "bias")
-            if ctx.function.name == "LinearFunction"
-            else ("x", "gamma", "beta")
-        )
+        names = [value.name for value in self.function.inputs]
         wrong = []
         for i, (name, ds) in enumerate(zip(names, directions, strict=True)):
             grad = analytic["grads"][i]
@@ -294,11 +434,13 @@ def in_place_problem(name: str, shape: tuple, drawn: dict) -> str | None:
 
 @dataclass(frozen=True)
 class TorchInitDistribution(Check):
-    """Draws on INIT_SHAPES with each of `settings` (keyword arguments) match `target`."""
+    """Draws on each of `shapes` with each of `settings` (keyword arguments) match
+    `target`."""
 
     kind: ClassVar[str] = "torch_init_distribution"
     target: Target
     settings: tuple[Mapping[str, object], ...]
+    shapes: tuple[tuple[int, ...], ...] = INIT_SHAPES
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -307,6 +449,7 @@ class TorchInitDistribution(Check):
             isinstance(setting, Mapping) for setting in self.settings
         )
         self.require(valid and len(self.settings) > 0, f"settings={self.settings!r}")
+        self.require(shape_list(self.shapes), f"shapes={self.shapes!r}")
 
     def describe(self, function: FunctionSpec) -> str:
         return f"fills the tensor in place from {self.target.formula} (linear and conv shapes)"
@@ -315,7 +458,7 @@ class TorchInitDistribution(Check):
         target = self.target
         name = ctx.function.name
         for kwargs in self.settings:
-            for shape in INIT_SHAPES:
+            for shape in self.shapes:
                 try:
                     drawn = draw_tensor(ctx, shape, dict(kwargs))
                 except STUDENT_FAILURES as error:
@@ -333,15 +476,26 @@ class TorchInitDistribution(Check):
 
 @dataclass(frozen=True)
 class TorchIsOrthogonal(Check):
+    """Each of `shapes`, filled with each of `gains`, is gain-scaled (semi-)orthogonal."""
+
     kind: ClassVar[str] = "torch_is_orthogonal"
+    gains: tuple[float, ...] = (1.0, 2.0)
+    shapes: tuple[tuple[int, ...], ...] = ORTHOGONAL_SHAPES
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        valid = isinstance(self.gains, tuple) and len(self.gains) > 0
+        valid = valid and all(isinstance(g, int | float) and g > 0 for g in self.gains)
+        self.require(valid, f"gains={self.gains!r}")
+        self.require(shape_list(self.shapes), f"shapes={self.shapes!r}")
 
     def describe(self, function: FunctionSpec) -> str:
         return "fills the tensor in place with a gain-scaled (semi-)orthogonal matrix"
 
     def run(self, ctx: CheckContext) -> Outcome:
         name = ctx.function.name
-        for gain in (1.0, 2.0):
-            for shape in ORTHOGONAL_SHAPES:
+        for gain in self.gains:
+            for shape in self.shapes:
                 try:
                     drawn = draw_tensor(ctx, shape, {"gain": gain}, dtype="float64")
                 except STUDENT_FAILURES as error:

@@ -3,48 +3,54 @@
 Runs on the worker side (the student's worker, or the reference's own worker): it builds
 tensors from the arrays the grader sent, drives the object under test (an optimizer, an
 initializer, an autograd Function) and converts every result back to float64 NumPy
-arrays. It decides nothing: the grader compares what comes back. `module` "torch" names
-PyTorch's own objects (the second oracle): torch.optim, torch.nn.init, F.linear and
-F.batch_norm. The worker imports this file only when a torch procedure is asked for, so
+arrays. It decides nothing and knows no course: the grader compares what comes back, and
+the course pack names what is driven. `module` "torch" makes `name` a dotted path to
+PyTorch's own object (the second oracle, e.g. "torch.optim.SGD"), nothing outside torch; a
+timed workload is built by a function of the course pack's public workload source, sent
+with the request. The worker imports this file only when a torch procedure is asked for, so
 grading a NumPy assignment never loads torch.
 """
 
 from __future__ import annotations
 
-import functools
+import importlib
 
 import numpy as np
 import torch
-import torch.nn.functional as F  # noqa: N812 - the conventional name
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
-TORCH_OBJECTS = {
-    "SGD": torch.optim.SGD,
-    "RMSprop": torch.optim.RMSprop,
-    "Adam": torch.optim.Adam,
-    "xavier_uniform_": torch.nn.init.xavier_uniform_,
-    "kaiming_normal_": torch.nn.init.kaiming_normal_,
-    "orthogonal_": torch.nn.init.orthogonal_,
-}
 
 
-class TorchLinear:
-    """F.linear in the shape of an autograd Function, for the forward-parity oracle."""
-
-    @staticmethod
-    def apply(x, weight, bias=None):
-        return F.linear(x, weight, bias)
-
-
-class TorchBatchNorm:
-    """F.batch_norm in training mode, shaped like BatchNormFunction."""
-
-    @staticmethod
-    def apply(x, gamma, beta, eps=1e-5):
-        return F.batch_norm(x, None, None, gamma, beta, training=True, eps=eps)
+def torch_object(path: str) -> object:
+    """The PyTorch object at a dotted path such as "torch.nn.functional.linear"."""
+    parts = path.split(".")
+    if parts[0] != "torch":
+        raise ValueError(f"{path!r}: an oracle must be a dotted path under torch")
+    found: object = torch
+    for index, part in enumerate(parts[1:], 2):
+        try:
+            found = getattr(found, part)
+        except AttributeError:
+            found = importlib.import_module(".".join(parts[:index]))
+    return found
 
 
-TORCH_OBJECTS |= {"LinearFunction": TorchLinear, "BatchNormFunction": TorchBatchNorm}
+class Called:
+    """A PyTorch function in the shape of an autograd Function: `apply(*values)` calls it
+    with `call`'s arguments, where ["arg", i] stands for values[i] and ["value", v] for v."""
+
+    def __init__(self, function: object, call: dict) -> None:
+        self.function = function
+        self.call = call
+
+    def apply(self, *values: object) -> object:
+        def fill(item: list) -> object:
+            kind, value = item
+            return values[value] if kind == "arg" else value
+
+        args = [fill(item) for item in self.call["args"]]
+        kwargs = {key: fill(item) for key, item in self.call["kwargs"].items()}
+        return self.function(*args, **kwargs)
 
 
 def resolve_device(requested: str) -> torch.device:
@@ -70,7 +76,14 @@ def tensor(value: np.ndarray, dtype: str, device: torch.device, grad: bool = Fal
 
 def lookup(worker: object, module: str, name: str) -> object:
     if module == "torch":
-        return TORCH_OBJECTS[name]
+        return torch_object(name)
+    return worker.function(module, name)
+
+
+def autograd_function(worker: object, module: str, name: str, call: dict | None) -> object:
+    """The Function under test, or PyTorch's function called as `call` says."""
+    if module == "torch":
+        return Called(torch_object(name), call)
     return worker.function(module, name)
 
 
@@ -148,12 +161,13 @@ def function_vjp(
     grad_out: np.ndarray | None,
     dtype: str,
     device: str,
+    call: dict | None = None,
 ) -> dict:
     """Forward output of an autograd Function and, for grad_out, the input gradients its
     backward pass gives (None for an input it returns no gradient for)."""
     chosen = resolve_device(device)
     tensors = [tensor(value, dtype, chosen, grad=grad_out is not None) for value in inputs]
-    out = lookup(worker, module, name).apply(*tensors, *extra)
+    out = autograd_function(worker, module, name, call).apply(*tensors, *extra)
     result = {"out": to_array(out), "grads": None}
     if grad_out is not None:
         out.backward(tensor(grad_out, dtype, chosen))
@@ -162,11 +176,18 @@ def function_vjp(
 
 
 def function_forward_many(
-    worker: object, module: str, name: str, input_list: list, extra: list, dtype: str, device: str
+    worker: object,
+    module: str,
+    name: str,
+    input_list: list,
+    extra: list,
+    dtype: str,
+    device: str,
+    call: dict | None = None,
 ) -> list:
     """Forward outputs for many inputs at once (the numerical gradient's evaluations)."""
     chosen = resolve_device(device)
-    function = lookup(worker, module, name)
+    function = autograd_function(worker, module, name, call)
     with torch.no_grad():
         return [
             to_array(function.apply(*(tensor(v, dtype, chosen) for v in inputs), *extra))
@@ -175,12 +196,18 @@ def function_forward_many(
 
 
 def gradcheck_message(
-    worker: object, module: str, name: str, inputs: list, extra: list, device: str
+    worker: object,
+    module: str,
+    name: str,
+    inputs: list,
+    extra: list,
+    device: str,
+    call: dict | None = None,
 ) -> str:
     """torch.autograd.gradcheck's own verdict in words, shown to the student as a hint."""
     chosen = resolve_device(device)
     tensors = [tensor(value, "float64", chosen, grad=True) for value in inputs]
-    function = lookup(worker, module, name)
+    function = autograd_function(worker, module, name, call)
     try:
         torch.autograd.gradcheck(lambda *xs: function.apply(*xs, *extra), tensors)
     except Exception as error:  # noqa: BLE001 - gradcheck's complaint is the message
@@ -196,64 +223,27 @@ class Timed:
         self.device = device
 
 
-def prepare_optimizer(worker, module, name, sizes, kwargs, dtype, device, seed) -> Timed:
+def prepare_workload(
+    worker: object,
+    module: str,
+    name: str,
+    source: str,
+    builder: str,
+    args: dict,
+    dtype: str,
+    device: str,
+    seed: int,
+) -> Timed:
+    """A timed unit built by `builder` of the course pack's workload `source` (public code,
+    no solution): builder(objects, device, dtype, seed, **args) returns the function to
+    time, `objects(n)` being the module's object named n (the student's or the reference's,
+    whichever this worker holds)."""
     chosen = resolve_device(device)
-    generator = torch.Generator().manual_seed(seed)
-    params = [torch.randn(size, generator=generator).to(chosen, DTYPES[dtype]) for size in sizes]
-    for value in params:
-        value.grad = torch.randn(value.shape, generator=generator).to(chosen, DTYPES[dtype])
-    optimizer = lookup(worker, module, name)(params, **kwargs)
-    return Timed(optimizer.step, chosen)
-
-
-def prepare_batchnorm(worker, module, name, shape, dtype, device, seed) -> Timed:
-    chosen = resolve_device(device)
-    generator = torch.Generator().manual_seed(seed)
-
-    def leaf(*size):
-        return torch.randn(size, generator=generator).to(chosen, DTYPES[dtype]).requires_grad_()
-
-    x, gamma, beta = leaf(*shape), leaf(shape[1]), leaf(shape[1])
-    grad = torch.randn(shape, generator=generator).to(chosen, DTYPES[dtype])
-    function = lookup(worker, module, name)
-
-    def run() -> None:
-        for value in (x, gamma, beta):
-            value.grad = None
-        function.apply(x, gamma, beta, 1e-5).backward(grad)
-
-    return Timed(run, chosen)
-
-
-def prepare_training(worker, module, images, labels, hidden, dtype, device, seed) -> Timed:
-    """One full-batch training step of a linear–batchnorm–relu–linear network on the
-    images, built only from the module's LinearFunction, BatchNormFunction,
-    kaiming_normal_ and Adam."""
-    chosen, kind = resolve_device(device), DTYPES[dtype]
-    torch.manual_seed(seed)
-    x = torch.tensor(images, dtype=kind, device=chosen)
-    y = torch.tensor(labels, dtype=torch.long, device=chosen)
-    get = functools.partial(lookup, worker, module)
-    w1 = get("kaiming_normal_")(torch.empty(hidden, x.shape[1], dtype=kind, device=chosen))
-    w2 = get("kaiming_normal_")(torch.empty(10, hidden, dtype=kind, device=chosen))
-    params = [
-        w1.requires_grad_(),
-        torch.zeros(hidden, dtype=kind, device=chosen, requires_grad=True),
-        torch.ones(hidden, dtype=kind, device=chosen, requires_grad=True),
-        torch.zeros(hidden, dtype=kind, device=chosen, requires_grad=True),
-        w2.requires_grad_(),
-        torch.zeros(10, dtype=kind, device=chosen, requires_grad=True),
-    ]
-    optimizer = get("Adam")(params, lr=1e-3)
-    linear, batchnorm = get("LinearFunction"), get("BatchNormFunction")
-
-    def run() -> None:
-        optimizer.zero_grad()
-        h = linear.apply(x, params[0], params[1])
-        h = torch.relu(batchnorm.apply(h, params[2], params[3], 1e-5))
-        F.cross_entropy(linear.apply(h, params[4], params[5]), y).backward()
-        optimizer.step()
-
+    namespace: dict = {"__name__": "workloads"}
+    exec(compile(source, "<course workloads>", "exec"), namespace)  # noqa: S102 - course pack code
+    run = namespace[builder](
+        lambda wanted: worker.function(module, wanted), chosen, DTYPES[dtype], seed, **args
+    )
     return Timed(run, chosen)
 
 
@@ -273,9 +263,7 @@ PROCEDURES = {
         function_vjp,
         function_forward_many,
         gradcheck_message,
-        prepare_optimizer,
-        prepare_batchnorm,
-        prepare_training,
+        prepare_workload,
         run_timed,
     )
 }

@@ -1,6 +1,9 @@
 """The `gpu` assignment (course-api.md, gpu.py table): PyTorch optimizers, initializers and
 autograd Functions, checked against the hidden reference and PyTorch's own objects on the
-selected device, and timed against the reference there."""
+selected device, and timed against the reference there.
+
+PyTorch's objects are named by dotted paths; the timed workloads are builders in the public
+`gpu_workloads.py` beside this file, which both workers run."""
 
 from __future__ import annotations
 
@@ -16,9 +19,12 @@ from grader.checks import (
     TorchTrajectoryMatches,
 )
 from grader.checks.distribution import Target
+from grader.checks.timing import Workload
+from grader.checks.torch_objects import Arg, AutogradFunction, Oracle, TensorInput
 from grader.cifar10 import load_sample
 
 MODULE = "gpu"
+WORKLOADS = "assignments/gpu_workloads.py"
 GAINS = {"relu": math.sqrt(2.0), "tanh": 5.0 / 3, "linear": 1.0, "sigmoid": 1.0}
 OPTIMIZER_SIZES = [[1024, 1024], [1024, 1024], [1024, 1024], [1048576]]  # 4.2M parameters
 
@@ -29,21 +35,18 @@ def kaiming_std(fan_in: int, fan_out: int, a: float = 0.0, nonlinearity: str = "
 
 
 def optimizer(name: str, default_lr: float, settings: tuple[dict, ...]) -> FunctionSpec:
-    timed = {
-        "procedure": "prepare_optimizer",
-        "args": {
-            "name": name,
-            "sizes": OPTIMIZER_SIZES,
-            "kwargs": settings[-1],
-            "dtype": "float32",
-        },
-    }
+    """Compared with torch.optim's namesake; timed on one step over OPTIMIZER_SIZES."""
+    timed = Workload(
+        WORKLOADS,
+        "optimizer_step",
+        {"optimizer": name, "sizes": OPTIMIZER_SIZES, "kwargs": settings[-1]},
+    )
     return FunctionSpec(
         name,
         MODULE,
         "plain",
         (
-            TorchTrajectoryMatches(3, settings, default_lr),
+            TorchTrajectoryMatches(3, settings, default_lr, oracle=f"torch.optim.{name}"),
             RunsAsFastAsReference(1, f"{name}.step over 4.2M float32 parameters", timed),
         ),
     )
@@ -53,21 +56,37 @@ def initializer(name: str, check: Check) -> FunctionSpec:
     return FunctionSpec(name, MODULE, "plain", (check,))
 
 
-def autograd_function(name: str, oracle: str, *extra: Check) -> FunctionSpec:
-    checks = (TorchForwardMatches(1, oracle), TorchGradientMatchesNumeric(2))
+def autograd_function(name: str, declared: AutogradFunction, *extra: Check) -> FunctionSpec:
+    checks = (TorchForwardMatches(1, declared), TorchGradientMatchesNumeric(2, declared))
     return FunctionSpec(name, MODULE, "plain", checks + extra)
 
 
-def training_workload() -> dict:
+LINEAR = AutogradFunction(
+    inputs=(TensorInput("x", (8, 5)), TensorInput("weight", (3, 5)), TensorInput("bias", (3,))),
+    oracle=Oracle("torch.nn.functional.linear", "F.linear"),
+    output=(8, 3),
+)
+BATCHNORM = AutogradFunction(
+    inputs=(
+        TensorInput("x", (16, 6), scale=2.0, shift=0.5),
+        TensorInput("gamma", (6,), scale=0.3, shift=1.0),
+        TensorInput("beta", (6,)),
+    ),
+    oracle=Oracle(
+        "torch.nn.functional.batch_norm",
+        "F.batch_norm (training mode)",
+        args=(Arg("x"), None, None, Arg("gamma"), Arg("beta")),
+        kwargs={"training": True, "eps": Arg("eps")},
+    ),
+    extra={"eps": 1e-5},
+)
+
+
+def training_workload() -> Workload:
     images = load_sample()
-    return {
-        "procedure": "prepare_training",
-        "args": {
-            "images": images.x,
-            "labels": images.y,
-            "hidden": 256,
-        },
-    }
+    return Workload(
+        WORKLOADS, "training_step", {"images": images.x, "labels": images.y, "hidden": 256}
+    )
 
 
 ASSIGNMENT = AssignmentSpec(
@@ -116,17 +135,18 @@ ASSIGNMENT = AssignmentSpec(
             ),
         ),
         initializer("orthogonal_", TorchIsOrthogonal(2)),
-        autograd_function("LinearFunction", "F.linear"),
+        autograd_function("LinearFunction", LINEAR),
         autograd_function(
             "BatchNormFunction",
-            "F.batch_norm (training mode)",
+            BATCHNORM,
             RunsAsFastAsReference(
                 1,
                 "BatchNormFunction forward+backward on a (4096, 256) batch",
-                {
-                    "procedure": "prepare_batchnorm",
-                    "args": {"name": "BatchNormFunction", "shape": [4096, 256], "dtype": "float32"},
-                },
+                Workload(
+                    WORKLOADS,
+                    "batchnorm_step",
+                    {"function": "BatchNormFunction", "shape": [4096, 256], "eps": 1e-5},
+                ),
             ),
         ),
         FunctionSpec(
