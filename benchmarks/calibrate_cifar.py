@@ -1,6 +1,6 @@
 """How many steps the reference needs to fit the 20 images, over many seeds, for every
 overfit check of the `cifar` assignment; and its whole-network gradient errors. The step
-budgets in grader/assignments/cifar.py must stay at least twice the worst case here.
+budgets in reference/assignments/cifar.py must stay at least twice the worst case here.
 
     python benchmarks/calibrate_cifar.py [--seeds 200] [--cifar-dir PATH]
 """
@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from grader.assignments import load_assignment
-from grader.checks.network import Pieces, reference_pieces
+from grader.checks.network import Pieces
 from grader.checks.network_sanity import (
     DIRECTIONS,
     NetworkGradientMatchesNumeric,
     gradient_errors,
     gradient_params,
 )
+from grader.checks.recording import ReferenceSource
 from grader.checks.training import NetworkOverfits, train
 from grader.cifar10 import load_images
 
@@ -31,8 +32,9 @@ def main() -> None:
     parser.add_argument("--cifar-dir", type=Path, default=None)
     args = parser.parse_args()
     images = load_images(args.cifar_dir)
-    pieces: Pieces = reference_pieces()
     (assignment,) = load_assignment("cifar")
+    reference = ReferenceSource().reference(assignment.reference_module)
+    pieces = Pieces(reference, reference, frozenset())
     print(f"images: {images.source}; {args.seeds} seeds")
     for function in assignment.functions:
         for check in function.checks:
@@ -54,7 +56,7 @@ def main() -> None:
                 net, worst = check.net, 0.0
                 for seed in range(args.seeds // 4):
                     rng = np.random.default_rng(seed)
-                    params = gradient_params(net, images.x, rng)
+                    params = gradient_params(net, reference, (images.x, images.y), rng)
                     directions = {
                         k: [rng.standard_normal(v.shape) for _ in range(DIRECTIONS)]
                         for k, v in params.items()

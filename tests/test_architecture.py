@@ -24,8 +24,6 @@ WORKER_SIDE = (
     "grader.sandbox.seal",
     "grader.sandbox.torch_driver",
 )
-# Still naming course functions until the network checks are declarative (ARCHITECTURE.md).
-NAMES_COURSE_FUNCTIONS = {"network.py", "network_sanity.py", "training.py"}
 
 
 def module_name(path: Path) -> str:
@@ -137,9 +135,5 @@ def code_names(path: Path) -> set[str]:
 def test_checks_and_sandbox_name_none_of_the_course_functions() -> None:
     names = course_function_names()
     paths = [*(PACKAGE / "checks").glob("*.py"), *(PACKAGE / "sandbox").glob("*.py")]
-    named = {
-        path.name: sorted(code_names(path) & names)
-        for path in paths
-        if path.name not in NAMES_COURSE_FUNCTIONS
-    }
+    named = {path.name: sorted(code_names(path) & names) for path in paths}
     assert {name: found for name, found in named.items() if found} == {}

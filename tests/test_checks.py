@@ -36,14 +36,14 @@ from grader.checks import (
     TrajectoryMatchesReference,
 )
 from grader.checks.distribution import Target
-from grader.checks.network import Architecture
 from grader.checks.properties import Property
 from grader.checks.training import Recipe
 from grader.kit import HiddenCheck, decode_spec, encode_spec, property_modules
+from reference.assignments.cifar import GRADIENT_NETS
 
 PLAIN = FunctionSpec("f", "m", "plain", ())
 BACKWARD = FunctionSpec("f_backward", "m", "backward", (), forward="f_forward")
-NET = Architecture(hidden=20, batchnorm=True)
+NET = GRADIENT_NETS["batchnorm_net"]
 NORMAL = Target("normal", lambda fan_in, fan_out: math.sqrt(2.0 / fan_in), "N(0, 2/fan_in)")
 PROPERTY = Property("is odd", lambda: None, lambda impl, example: None)
 WORKLOAD = {"procedure": "prepare_batchnorm", "args": {}}
@@ -96,7 +96,7 @@ DESCRIPTIONS = [
         "whole-network gradient (affine–batchnorm–relu–affine, L2) matches a numerical gradient",
     ),
     (
-        NetworkOverfits(1, Recipe(NET, "adam", 1e-2, budget=65)),
+        NetworkOverfits(1, Recipe(NET, "adam", 1e-2, budget=65, initializer="he_normal")),
         PLAIN,
         "overfits 20 CIFAR-10 images with batchnorm (your he_normal and adam, within 65 steps)",
     ),

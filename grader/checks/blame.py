@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from grader.checks.implementations import Implementation
-from grader.checks.network import Pieces, piece_functions
+from grader.checks.network import Piece, Pieces
 
 
-def named(piece: str) -> str:
-    return "/".join(piece_functions(piece))
+def named(piece: Piece) -> str:
+    return "/".join(piece)
 
 
 def find_suspects(
-    pieces: tuple[str, ...],
+    pieces: tuple[Piece, ...],
     student: Implementation,
     reference: Implementation,
     works: Callable[[Pieces], bool],

@@ -1,84 +1,195 @@
-"""A small fully connected network that the grader assembles from named pieces.
+"""A small fully connected network that the grader assembles from pieces the course pack
+declares.
 
 Each piece (a layer's forward/backward pair, the loss, the regularizer, the initializer,
 the optimizer) is computed either by the student's function, in the worker, or by the
 reference, in the grader process; the grader carries the arrays between them. So the
 network runs the student's code without the reference ever entering the worker, and
 swapping single pieces tells which one breaks training.
+
+What a layer is (its functions, the parameters it owns, the dict argument it takes) is
+data a spec declares with `Layer`, `Param` and `Settings`; an `Architecture` is a
+sequence of layers with widths plus the loss and regularizer functions. The engine names
+no course function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from grader.checks.implementations import Implementation, ReferenceImplementation
+from grader.checks.implementations import Implementation
 from grader.checks.procedures import MalformedResult
 
-LAYER_FUNCTIONS = {
-    "affine": ("affine_forward", "affine_backward"),
-    "batchnorm": ("batchnorm_forward", "batchnorm_backward"),
-    "relu": ("relu_forward", "relu_backward"),
-    "dropout": ("dropout_forward", "dropout_backward"),
-}
-LOSS, REGULARIZER = "softmax_loss", "l2_regularization"
-REFERENCE_LAYERS = "reference.cifar"
+Piece = tuple[str, ...]  # functions swapped together: a layer's forward and backward
 
 
-def piece_of(function: str) -> str:
-    """The piece a function belongs to: a layer's forward and backward are one piece."""
-    for layer, functions in LAYER_FUNCTIONS.items():
-        if function in functions:
-            return layer
-    return function
+@dataclass(frozen=True)
+class Param:
+    """A parameter a layer owns, numbered by the layer's place among layers of its kind
+    (w → w1, w2). `fill` None: weights of shape (inputs, width), drawn by the recipe's
+    initializer and penalized by the regularizer; else a vector of shape (width,) that
+    starts at `fill` (zero biases, unit gamma)."""
+
+    name: str
+    fill: float | None = None
+
+    @property
+    def weights(self) -> bool:
+        return self.fill is None
 
 
-def piece_functions(piece: str) -> tuple[str, ...]:
-    return LAYER_FUNCTIONS.get(piece, (piece,))
+@dataclass(frozen=True)
+class Settings:
+    """The dict a layer's forward takes after its parameters (e.g. bn_param): "mode"
+    ("train" or "test"), the entries each use of the layer fixes, the pass's seed under
+    `seed` (a random mask, fixed within a gradient check), and the `state` keys a
+    train-mode forward writes back (running statistics), handed to every later pass."""
+
+    name: str
+    seed: str | None = None
+    state: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.seed == "mode" or "mode" in self.state:
+            raise ValueError(f"{self.name}: 'mode' is set by the grader")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A kind of layer. Its forward takes (x, *params, [settings dict]) and returns (out,
+    cache); its backward takes (dout, cache) and returns dx, or (dx, d<param>...) in the
+    order of `params`. `kink`: its derivative jumps at 0, so numerical gradients keep its
+    inputs away from there. `noted`: titles name it (" with batchnorm")."""
+
+    name: str
+    forward: str
+    backward: str
+    params: tuple[Param, ...] = ()
+    settings: Settings | None = None
+    kink: bool = False
+    noted: bool = False
+
+    @property
+    def functions(self) -> Piece:
+        return (self.forward, self.backward)
+
+    @property
+    def sized(self) -> bool:
+        """Owns weights, so a use of it says its output width."""
+        return any(param.weights for param in self.params)
+
+    def __call__(self, width: int | None = None, **entries: float | int | str) -> Stage:
+        """One use of the layer in a network: its output width, fixed settings entries."""
+        return Stage(self, width, tuple(entries.items()))
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A layer in a network (build it as `layer(width, **entries)`)."""
+
+    layer: Layer
+    width: int | None = None  # output width; only for a layer that owns weights
+    entries: tuple[tuple[str, float | int | str], ...] = ()  # fixed settings (dropout's p)
+
+    def __post_init__(self) -> None:
+        layer = self.layer
+        if layer.sized != (self.width is not None):
+            raise ValueError(f"{layer.name}: an output width goes with a layer owning weights")
+        if self.entries and layer.settings is None:
+            raise ValueError(f"{layer.name} takes no settings dict")
+
+    def settings(self, mode: str, seed: int, state: Mapping[str, np.ndarray]) -> dict:
+        """The dict argument of one forward call."""
+        declared = self.layer.settings
+        seeded = {declared.seed: seed} if declared.seed else {}
+        return {**dict(self.entries), "mode": mode, **seeded, **state}
+
+    def describe(self) -> str:
+        shown = ", ".join(
+            f"{key}={value:g}" if isinstance(value, int | float) else f"{key}={value}"
+            for key, value in self.entries
+        )
+        return f"{self.layer.name}({shown})" if shown else self.layer.name
 
 
 @dataclass(frozen=True)
 class Architecture:
-    """affine – [batchnorm] – relu – [dropout] – affine – softmax, with L2 on the weights."""
+    """Layers in order, then `loss` (scores, labels) -> (loss, dscores); `regularizer`
+    (w, reg) -> (penalty, dw) on every weight. `loss_label` names the loss in titles."""
 
-    hidden: int = 50
-    batchnorm: bool = False
-    keep: float | None = None  # dropout's probability of keeping a unit
-    classes: int = 10
+    stages: tuple[Stage, ...]
+    loss: str
+    regularizer: str
+    loss_label: str
+
+    def __post_init__(self) -> None:
+        if not self.stages or self.stages[-1].width is None:
+            raise ValueError("a network ends with a layer that owns weights (the class scores)")
+
+    def __iter__(self) -> Iterator[Stage]:
+        return iter(self.stages)
 
     @property
-    def layers(self) -> tuple[str, ...]:
-        middle = ("batchnorm",) * self.batchnorm + ("relu",) + ("dropout",) * bool(self.keep)
-        return ("affine", *middle, "affine")
+    def names(self) -> tuple[str, ...]:
+        return tuple(stage.layer.name for stage in self)
 
-    def pieces(self, regularized: bool = False) -> tuple[str, ...]:
+    @property
+    def classes(self) -> int:
+        return self.stages[-1].width
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        return tuple(stage.width for stage in self.stages[:-1] if stage.width is not None)
+
+    def pieces(self, regularized: bool = False) -> tuple[Piece, ...]:
         """The pieces a forward and backward pass use, in order of first use."""
-        used = (*self.layers, LOSS) + ((REGULARIZER,) if regularized else ())
-        return tuple(dict.fromkeys(used))
+        used = (*(stage.layer.functions for stage in self), (self.loss,))
+        return tuple(dict.fromkeys(used + (((self.regularizer,),) if regularized else ())))
 
     def variant(self) -> str:
         """ " with batchnorm" / " with dropout": what sets the network apart, for titles."""
-        extras = [layer for layer in ("batchnorm", "dropout") if layer in self.layers]
-        return "".join(f" with {layer}" for layer in extras)
+        noted = dict.fromkeys(stage.layer.name for stage in self if stage.layer.noted)
+        return "".join(f" with {name}" for name in noted)
 
     def describe(self) -> str:
-        names = [f"dropout(p={self.keep:g})" if layer == "dropout" else layer for layer in self]
-        return f"{'–'.join(names)}–softmax (hidden {self.hidden})"
+        names = "–".join(stage.describe() for stage in self)
+        hidden = ", ".join(str(width) for width in self.hidden)
+        return f"{names}–{self.loss_label} (hidden {hidden})"
 
-    def __iter__(self):
-        return iter(self.layers)
+    def keys(self, index: int) -> tuple[str, ...]:
+        """The parameter names of the layer at `index` (w1, b1 for the first affine)."""
+        stage = self.stages[index]
+        number = sum(other.layer.name == stage.layer.name for other in self.stages[:index]) + 1
+        return tuple(f"{param.name}{number}" for param in stage.layer.params)
 
-    def weight_shapes(self, inputs: int) -> dict[str, tuple[int, int]]:
-        return {"w1": (inputs, self.hidden), "w2": (self.hidden, self.classes)}
+    def shapes(self, inputs: int) -> dict[str, tuple[tuple[int, ...], Param]]:
+        """Every parameter's shape and declaration, in the order of the layers."""
+        found, width = {}, inputs
+        for index, stage in enumerate(self):
+            out = stage.width or width
+            for key, param in zip(self.keys(index), stage.layer.params, strict=True):
+                found[key] = ((width, out) if param.weights else (out,), param)
+            width = out
+        return found
+
+    @property
+    def weights(self) -> tuple[str, ...]:
+        """The weights' names (what the initializer draws and the regularizer penalizes)."""
+        return tuple(key for key, (_, param) in self.shapes(1).items() if param.weights)
+
+    def weight_shapes(self, inputs: int) -> dict[str, tuple[int, ...]]:
+        return {key: shape for key, (shape, param) in self.shapes(inputs).items() if param.weights}
 
     def initial_params(self, weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Zero biases, unit gamma and zero beta around the given weights."""
-        params = {"w1": weights["w1"], "b1": np.zeros(self.hidden)}
-        if self.batchnorm:
-            params |= {"gamma1": np.ones(self.hidden), "beta1": np.zeros(self.hidden)}
-        return params | {"w2": weights["w2"], "b2": np.zeros(self.classes)}
+        """The given weights, every other parameter at its fill value (zero biases...)."""
+        inputs = next(iter(weights.values())).shape[0]
+        return {
+            key: weights[key] if param.weights else np.full(shape, param.fill, dtype=np.float64)
+            for key, (shape, param) in self.shapes(inputs).items()
+        }
 
 
 @dataclass(frozen=True)
@@ -87,10 +198,11 @@ class Pieces:
 
     student: Implementation
     reference: Implementation
-    students: frozenset[str]
+    students: frozenset[Piece]
 
     def for_function(self, function: str) -> Implementation:
-        return self.student if piece_of(function) in self.students else self.reference
+        taken = any(function in piece for piece in self.students)
+        return self.student if taken else self.reference
 
     def call(self, function: str, args: tuple, **options) -> object:
         return self.for_function(function).call(function, args, **options)
@@ -98,11 +210,6 @@ class Pieces:
     def forget(self, values: Iterable[object]) -> None:
         """Free what the student's side kept for a finished step (its caches, in the worker)."""
         self.student.forget(list(values))
-
-
-def reference_pieces() -> Pieces:
-    reference = ReferenceImplementation(REFERENCE_LAYERS)
-    return Pieces(reference, reference, frozenset())
 
 
 def as_float_array(value: object, shape: tuple[int, ...], what: str) -> np.ndarray:
@@ -138,8 +245,9 @@ class Tape:
     caches: list[object]
     dscores: np.ndarray
     reg_grads: dict[str, np.ndarray]
-    bn_state: dict[str, np.ndarray]
+    state: dict[int, dict[str, np.ndarray]]  # per layer index, what its forward wrote back
     scores: np.ndarray
+    inputs: list[np.ndarray]  # what entered each layer
 
 
 def forward(
@@ -150,106 +258,93 @@ def forward(
     y: np.ndarray,
     *,
     mode: str = "train",
-    dropout_seed: int = 0,
-    bn_state: Mapping[str, np.ndarray] | None = None,
+    seed: int = 0,
+    state: Mapping[int, Mapping[str, np.ndarray]] | None = None,
     reg: float = 0.0,
 ) -> Tape:
-    """One forward pass; the caches stay with whoever computed them."""
-    h, caches, affine = x, [], 0
-    state = dict(bn_state or {})
-    rows = x.shape[0]
-    for layer in net:
-        name = LAYER_FUNCTIONS[layer][0]
-        if layer == "affine":
-            affine += 1
-            args = (h, params[f"w{affine}"], params[f"b{affine}"])
-            width = params[f"w{affine}"].shape[1]
-            reply = pieces.call(name, args, keep=(1,))
-        elif layer == "batchnorm":
-            bn_param = {"mode": mode, **state}
-            args = (h, params["gamma1"], params["beta1"], bn_param)
-            reply = pieces.call(name, args, keep=(1,), return_args=mode == "train")
-            if mode == "train":
-                state = running_statistics(reply.args_after[0][3], width)
-        elif layer == "dropout":
-            dropout_param = {"p": net.keep, "mode": mode, "seed": dropout_seed}
-            reply = pieces.call(name, (h, dropout_param), keep=(1,))
-        else:
-            reply = pieces.call(name, (h,), keep=(1,))
+    """One forward pass; the caches stay with whoever computed them. `seed` goes to layers
+    that draw a random mask; `state` holds what earlier train-mode passes wrote back."""
+    h, caches, inputs = x, [], []
+    state = dict(state or {})
+    for index, stage in enumerate(net):
+        layer, name = stage.layer, stage.layer.forward
+        width = stage.width or h.shape[1]
+        args = (h, *(params[key] for key in net.keys(index)))
+        writes = bool(layer.settings and layer.settings.state) and mode == "train"
+        if layer.settings:
+            args += (stage.settings(mode, seed, state.get(index, {})),)
+        reply = pieces.call(name, args, keep=(1,), return_args=writes)
+        if writes:
+            state[index] = written_back(layer, reply.args_after[0][len(args) - 1], width)
         out, cache = as_pair(reply.value, name, "out, cache")
-        h = as_float_array(out, (rows, width), f"{name}'s out")
+        inputs.append(h)
+        h = as_float_array(out, (x.shape[0], width), f"{name}'s out")
         caches.append(cache)
-    loss, dscores = as_pair(pieces.call(LOSS, (h, y)).value, LOSS, "loss, dx")
-    data_loss = as_number(loss, f"{LOSS}'s loss")
-    total, reg_grads = data_loss, {}
+    loss, dscores = as_pair(pieces.call(net.loss, (h, y)).value, net.loss, "loss, dx")
+    data_loss = as_number(loss, f"{net.loss}'s loss")
+    total, reg_grads, regularizer = data_loss, {}, net.regularizer
     if reg:
-        for key in ("w1", "w2"):
-            value = pieces.call(REGULARIZER, (params[key], reg)).value
-            penalty, grad = as_pair(value, REGULARIZER, "loss, dw")
-            total += as_number(penalty, f"{REGULARIZER}'s loss")
-            reg_grads[key] = as_float_array(grad, params[key].shape, f"{REGULARIZER}'s dw")
-    dscores = as_float_array(dscores, h.shape, f"{LOSS}'s dx")
-    return Tape(total, data_loss, caches, dscores, reg_grads, state, h)
+        for key in net.weights:
+            value = pieces.call(regularizer, (params[key], reg)).value
+            penalty, grad = as_pair(value, regularizer, "loss, dw")
+            total += as_number(penalty, f"{regularizer}'s loss")
+            reg_grads[key] = as_float_array(grad, params[key].shape, f"{regularizer}'s dw")
+    dscores = as_float_array(dscores, h.shape, f"{net.loss}'s dx")
+    return Tape(total, data_loss, caches, dscores, reg_grads, state, h, inputs)
 
 
-def running_statistics(bn_param: object, width: int) -> dict[str, np.ndarray]:
-    """The running mean and variance a train-mode batchnorm wrote back into bn_param."""
-    if not isinstance(bn_param, dict):
-        raise MalformedResult("batchnorm_forward replaced bn_param by something not a dict")
+def written_back(layer: Layer, settings: object, width: int) -> dict[str, np.ndarray]:
+    """The state a train-mode forward wrote back into its settings dict."""
+    name, where = layer.forward, layer.settings.name
+    if not isinstance(settings, dict):
+        raise MalformedResult(f"{name} replaced {where} by something not a dict")
     state = {}
-    for key in ("running_mean", "running_var"):
-        if key not in bn_param:
-            raise MalformedResult(f"batchnorm_forward did not write {key} back into bn_param")
-        state[key] = as_float_array(bn_param[key], (width,), f"bn_param['{key}']")
+    for key in layer.settings.state:
+        if key not in settings:
+            raise MalformedResult(f"{name} did not write {key} back into {where}")
+        state[key] = as_float_array(settings[key], (width,), f"{where}['{key}']")
     return state
 
 
 def backward(
     net: Architecture, pieces: Pieces, params: Mapping[str, np.ndarray], tape: Tape
 ) -> dict[str, np.ndarray]:
-    """Gradients of the tape's loss for every parameter."""
+    """Gradients of the tape's loss for every parameter (no dx for the first layer)."""
     grads: dict[str, np.ndarray] = {}
-    dout, affine = tape.dscores, sum(layer == "affine" for layer in net)
-    for layer, cache in zip(reversed(net.layers), reversed(tape.caches), strict=True):
-        name = LAYER_FUNCTIONS[layer][1]
-        first_layer = layer == "affine" and affine == 1
-        value = pieces.call(name, (dout, cache), drop=(0,) if first_layer else ()).value
-        shape = dout.shape
-        if layer == "affine":
-            dx, dw, db = _triple(value, name, "dx, dw, db")
-            grads[f"w{affine}"] = as_float_array(dw, params[f"w{affine}"].shape, f"{name}'s dw")
-            grads[f"b{affine}"] = as_float_array(db, params[f"b{affine}"].shape, f"{name}'s db")
-            shape = (dout.shape[0], params[f"w{affine}"].shape[0])
-            affine -= 1
-            if first_layer:
-                break
-        elif layer == "batchnorm":
-            dx, dgamma, dbeta = _triple(value, name, "dx, dgamma, dbeta")
-            grads["gamma1"] = as_float_array(dgamma, params["gamma1"].shape, f"{name}'s dgamma")
-            grads["beta1"] = as_float_array(dbeta, params["beta1"].shape, f"{name}'s dbeta")
+    dout = tape.dscores
+    for index in reversed(range(len(net.stages))):
+        layer, name = net.stages[index].layer, net.stages[index].layer.backward
+        first = index == 0
+        value = pieces.call(name, (dout, tape.caches[index]), drop=(0,) if first else ()).value
+        keys = net.keys(index)
+        if keys:
+            names = ("dx", *(f"d{param.name}" for param in layer.params))
+            if not isinstance(value, tuple | list) or len(value) != len(names):
+                raise MalformedResult(f"{name} should return ({', '.join(names)})")
+            dx = value[0]
+            for key, what, grad in zip(keys, names[1:], value[1:], strict=True):
+                grads[key] = as_float_array(grad, params[key].shape, f"{name}'s {what}")
         else:
             dx = value[0] if isinstance(value, tuple | list) and len(value) == 1 else value
-        dout = as_float_array(dx, shape, f"{name}'s dx")
+        if first:
+            break
+        dout = as_float_array(dx, tape.inputs[index].shape, f"{name}'s dx")
     for key, grad in tape.reg_grads.items():
         grads[key] = grads[key] + grad
     return grads
 
 
-def _triple(value: object, function: str, names: str) -> tuple[object, object, object]:
-    if not isinstance(value, tuple | list) or len(value) != 3:
-        raise MalformedResult(f"{function} should return ({names})")
-    return value[0], value[1], value[2]
-
-
 def evaluate(
     net: Architecture,
+    reference: Implementation,
     params: Mapping[str, np.ndarray],
-    bn_state: Mapping[str, np.ndarray],
+    state: Mapping[int, Mapping[str, np.ndarray]],
     x: np.ndarray,
     y: np.ndarray,
 ) -> tuple[float, float]:
     """Training accuracy and loss of the given parameters, by the reference in test mode."""
+    everything = Pieces(reference, reference, frozenset())
     with np.errstate(all="ignore"):
-        tape = forward(net, reference_pieces(), params, x, y, mode="test", bn_state=bn_state)
+        tape = forward(net, everything, params, x, y, mode="test", state=state)
     accuracy = float(np.mean(np.argmax(tape.scores, axis=1) == y))
     return accuracy, tape.data_loss

@@ -19,7 +19,8 @@ from grader import tolerances
 from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.blame import find_suspects
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
-from grader.checks.network import Architecture, Pieces, backward, forward, reference_pieces
+from grader.checks.implementations import Implementation
+from grader.checks.network import Architecture, Piece, Pieces, backward, forward
 from grader.checks.numeric import STEP, centered, nudged
 from grader.cifar10 import ImageSet, load_images
 from grader.report.model import Attachments, Table
@@ -32,10 +33,10 @@ DIRECTIONS = 3  # random directions per parameter for the directional derivative
 KINK_MARGIN = tolerances.NETWORK_KINK_MARGIN
 GRADIENT_FLOOR = tolerances.NETWORK_GRADIENT_FLOOR
 REDRAWS = 50
-DROPOUT_SEED = 231  # one fixed mask for every forward pass of a gradient check
+MASK_SEED = 231  # one fixed random mask for every forward pass of a gradient check
 
 
-def student_pieces(ctx: CheckContext, pieces: tuple[str, ...]) -> Pieces:
+def student_pieces(ctx: CheckContext, pieces: tuple[Piece, ...]) -> Pieces:
     return Pieces(ctx.student, ctx.reference, frozenset(pieces))
 
 
@@ -146,25 +147,35 @@ class LossRisesWithRegularization(NetworkCheck):
         )
         return Outcome(
             False,
-            f"{net.describe()} with the L2 penalty of l2_regularization on w1 and w2, on "
+            f"{net.describe()} with the L2 penalty of {net.regularizer} on "
+            f"{' and '.join(net.weights)}, on "
             f"{images.source}: the loss should rise strictly with reg, but got {listed}.\n{blame}",
             attachments=Attachments(tables=(table,)),
         )
 
 
-def pre_activations(net: Architecture, params: dict, x: np.ndarray) -> np.ndarray:
-    """What enters the ReLU, by the reference (to keep numerical steps off its kink)."""
-    reference = reference_pieces()
-    h = reference.call("affine_forward", (x, params["w1"], params["b1"])).value[0]
-    if net.batchnorm:
-        bn_param = {"mode": "train"}
-        h = reference.call("batchnorm_forward", (h, params["gamma1"], params["beta1"], bn_param))
-        h = h.value[0]
-    return h
+def away_from_kinks(
+    net: Architecture, reference: Implementation, params: dict, data: tuple[np.ndarray, np.ndarray]
+) -> bool:
+    """Whether what enters each layer with a kink (a ReLU) stays KINK_MARGIN away from it,
+    by the reference, so that numerical steps do not cross it."""
+    kinked = [index for index, stage in enumerate(net) if stage.layer.kink]
+    if not kinked:
+        return True
+    everything = Pieces(reference, reference, frozenset())
+    tape = forward(net, everything, params, *data, seed=MASK_SEED)
+    return all(np.min(np.abs(tape.inputs[index])) >= KINK_MARGIN for index in kinked)
 
 
-def gradient_params(net: Architecture, x: np.ndarray, rng: np.random.Generator) -> dict:
-    """He-scale weights and nonzero biases/gamma/beta, away from the ReLU's kink."""
+def gradient_params(
+    net: Architecture,
+    reference: Implementation,
+    data: tuple[np.ndarray, np.ndarray],
+    rng: np.random.Generator,
+) -> dict:
+    """He-scale weights and other parameters jittered around their fill values, away from
+    every kink."""
+    x = data[0]
     for _ in range(REDRAWS):
         shapes = net.weight_shapes(x.shape[1])
         params = {
@@ -172,14 +183,12 @@ def gradient_params(net: Architecture, x: np.ndarray, rng: np.random.Generator) 
             for key, shape in shapes.items()
         }
         params = net.initial_params(params)
-        for key in params:
-            if key.startswith(("b", "beta")):
-                params[key] = 0.1 * rng.standard_normal(params[key].shape)
-            elif key.startswith("gamma"):
-                params[key] = 1.0 + 0.1 * rng.standard_normal(params[key].shape)
-        if np.min(np.abs(pre_activations(net, params, x))) >= KINK_MARGIN:
+        for key, (shape, param) in net.shapes(x.shape[1]).items():
+            if not param.weights:
+                params[key] = param.fill + 0.1 * rng.standard_normal(shape)
+        if away_from_kinks(net, reference, params, data):
             return params
-    raise RuntimeError("could not draw parameters away from the ReLU kink")
+    raise RuntimeError("could not draw parameters away from the kinks")
 
 
 def gradient_errors(
@@ -195,9 +204,9 @@ def gradient_errors(
     x, y = data
 
     def loss(values: dict) -> float:
-        return forward(net, pieces, values, x, y, dropout_seed=DROPOUT_SEED, reg=reg).loss
+        return forward(net, pieces, values, x, y, seed=MASK_SEED, reg=reg).loss
 
-    tape = forward(net, pieces, params, x, y, dropout_seed=DROPOUT_SEED, reg=reg)
+    tape = forward(net, pieces, params, x, y, seed=MASK_SEED, reg=reg)
     grads = backward(net, pieces, params, tape)
     pieces.forget(tape.caches)
     errors = {}
@@ -223,14 +232,14 @@ class NetworkGradientMatchesNumeric(NetworkCheck):
 
     def describe(self, function: FunctionSpec) -> str:
         return (
-            f"whole-network gradient ({'–'.join(self.net.layers)}, L2) matches a numerical gradient"
+            f"whole-network gradient ({'–'.join(self.net.names)}, L2) matches a numerical gradient"
         )
 
     def run(self, ctx: CheckContext) -> Outcome:
         net, reg = self.net, self.reg
         images = load_images(ctx.cifar_dir)
         data = (images.x, images.y)
-        params = gradient_params(net, images.x, ctx.rng)
+        params = gradient_params(net, ctx.reference, data, ctx.rng)
         directions = {
             key: [ctx.rng.standard_normal(value.shape) for _ in range(DIRECTIONS)]
             for key, value in params.items()
@@ -256,10 +265,13 @@ class NetworkGradientMatchesNumeric(NetworkCheck):
         )
         listed = ", ".join(f"{key} (relative error {error:.2g})" for key, error in wrong.items())
         right = ", ".join(key for key in got if key not in wrong) or "none"
-        dropout = f", dropout seed {DROPOUT_SEED}" if net.keep else ""
+        masks = dict.fromkeys(
+            s.layer.name for s in net if s.layer.settings and s.layer.settings.seed
+        )
+        seeded = "".join(f", {name} seed {MASK_SEED}" for name in masks)
         return Outcome(
             False,
-            f"{net.describe()} with L2 reg={reg:g}{dropout} on {images.source}: the gradients "
+            f"{net.describe()} with L2 reg={reg:g}{seeded} on {images.source}: the gradients "
             f"your backward passes compose disagree with centered differences (step {STEP:g}) of "
             f"the loss your forward passes compose, along {DIRECTIONS} random directions per "
             f"parameter, for {listed} (tolerance {GRADIENT_TOLERANCE:g}); these agree: {right}."

@@ -22,6 +22,7 @@ from grader.checks.blame import find_suspects
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.network import (
     Architecture,
+    Piece,
     Pieces,
     as_float_array,
     as_pair,
@@ -39,17 +40,19 @@ CURVE_ROWS = 8
 
 @dataclass(frozen=True)
 class Recipe:
-    """How the grader trains a network: which pieces, learning rate and step budget."""
+    """How the grader trains a network: which pieces, learning rate and step budget.
+    `initializer` (shape, rng) draws each weight; `optimizer` (w, dw, config) -> (next_w,
+    config) updates every parameter."""
 
     net: Architecture
     optimizer: str
     learning_rate: float
     budget: int
     target_loss: float = 0.01
-    initializer: str = "he_normal"
+    initializer: str = field(kw_only=True)
 
-    def pieces(self) -> tuple[str, ...]:
-        return (self.initializer, self.optimizer, *self.net.pieces())
+    def pieces(self) -> tuple[Piece, ...]:
+        return ((self.initializer,), (self.optimizer,), *self.net.pieces())
 
     def describe(self) -> str:
         return (
@@ -64,7 +67,7 @@ class TrainingRun:
     accuracy: float = 0.0  # after the last step, by the reference in test mode
     loss: float = math.inf
     fitted_at: int | None = None
-    ratios: list[tuple[float, float]] = field(default_factory=list)  # w1, w2 in early steps
+    ratios: list[tuple[float, ...]] = field(default_factory=list)  # per weight, early steps
     error: Exception | None = None  # the student failure that stopped training
 
     @property
@@ -93,9 +96,9 @@ def train(recipe: Recipe, pieces: Pieces, x: np.ndarray, y: np.ndarray, seed: in
         configs: dict[str, object] = {
             key: {"learning_rate": recipe.learning_rate} for key in params
         }
-        bn_state: dict[str, np.ndarray] = {}
+        state: dict[int, dict[str, np.ndarray]] = {}
         for step in range(1, recipe.budget + 1):
-            tape = forward(net, pieces, params, x, y, dropout_seed=seed + step, bn_state=bn_state)
+            tape = forward(net, pieces, params, x, y, seed=seed + step, state=state)
             run.losses.append(tape.loss)
             grads = backward(net, pieces, params, tape)
             pieces.forget(tape.caches)
@@ -108,13 +111,10 @@ def train(recipe: Recipe, pieces: Pieces, x: np.ndarray, y: np.ndarray, seed: in
                 updated[key] = as_float_array(next_w, value.shape, f"{recipe.optimizer}'s next_w")
             if step <= RATIO_STEPS:
                 run.ratios.append(
-                    (
-                        update_ratio(params["w1"], updated["w1"]),
-                        update_ratio(params["w2"], updated["w2"]),
-                    )
+                    tuple(update_ratio(params[key], updated[key]) for key in net.weights)
                 )
-            params, bn_state = updated, tape.bn_state
-            run.accuracy, run.loss = evaluate(net, params, bn_state, x, y)
+            params, state = updated, tape.state
+            run.accuracy, run.loss = evaluate(net, pieces.reference, params, state, x, y)
             if not math.isfinite(run.loss):
                 break
             if run.accuracy == 1.0 and run.loss <= recipe.target_loss:
@@ -129,22 +129,22 @@ def diagnostics(recipe: Recipe, yours: TrainingRun, reference: TrainingRun) -> A
     """Loss curve and early update-to-weight ratios: reported, never scored."""
     steps = len(yours.losses)
     shown = sorted({*range(1, min(steps, CURVE_ROWS - 1) + 1), steps} - {0})
-    rows = []
+    weights, rows = recipe.net.weights, []
     for step in shown:
-        ratios = yours.ratios[step - 1] if step <= len(yours.ratios) else None
+        ratios = yours.ratios[step - 1] if step <= len(yours.ratios) else (None,) * len(weights)
         theirs = reference.losses[step - 1] if step <= len(reference.losses) else None
         rows.append(
             (
                 step,
                 f"{yours.losses[step - 1]:.4g}",
                 "" if theirs is None else f"{theirs:.4g}",
-                "" if ratios is None else f"{ratios[0]:.2e}",
-                "" if ratios is None else f"{ratios[1]:.2e}",
+                *("" if ratio is None else f"{ratio:.2e}" for ratio in ratios),
             )
         )
     title = f"training loss with your {recipe.optimizer}{recipe.net.variant()}"
     longest = max(len(yours.losses), len(reference.losses))
-    columns = ("step", "your loss", "reference loss", "|Δw1|/|w1|", "|Δw2|/|w2|")
+    ratios = tuple(f"|Δ{key}|/|{key}|" for key in weights)
+    columns = ("step", "your loss", "reference loss", *ratios)
     curves = (
         Series("yours", padded(yours.losses, longest)),
         Series("reference", padded(reference.losses, longest)),
