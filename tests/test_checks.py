@@ -37,16 +37,18 @@ from grader.checks import (
 )
 from grader.checks.distribution import Target
 from grader.checks.properties import Property
+from grader.checks.timing import Workload
 from grader.checks.training import Recipe
 from grader.kit import HiddenCheck, decode_spec, encode_spec, property_modules
 from reference.assignments.cifar import GRADIENT_NETS
+from reference.assignments.gpu import LINEAR
 
 PLAIN = FunctionSpec("f", "m", "plain", ())
 BACKWARD = FunctionSpec("f_backward", "m", "backward", (), forward="f_forward")
 NET = GRADIENT_NETS["batchnorm_net"]
 NORMAL = Target("normal", lambda fan_in, fan_out: math.sqrt(2.0 / fan_in), "N(0, 2/fan_in)")
 PROPERTY = Property("is odd", lambda: None, lambda impl, example: None)
-WORKLOAD = {"procedure": "prepare_batchnorm", "args": {}}
+WORKLOAD = Workload("assignments/gpu_workloads.py", "batchnorm_step", {})
 
 DESCRIPTIONS = [
     (ReturnsWellFormed(1), PLAIN, "returns float64 values of the right shapes"),
@@ -101,14 +103,14 @@ DESCRIPTIONS = [
         "overfits 20 CIFAR-10 images with batchnorm (your he_normal and adam, within 65 steps)",
     ),
     (
-        TorchTrajectoryMatches(1, ({}, {"lr": 0.1}), 1e-2),
+        TorchTrajectoryMatches(1, ({}, {"lr": 0.1}), 1e-2, oracle="torch.optim.Adam"),
         PLAIN,
         "trajectories match the reference and torch.optim (2 settings, float32 and float64, two "
         "parameter groups, a parameter without gradient, state_dict reload)",
     ),
-    (TorchForwardMatches(1, "F.linear"), PLAIN, "forward matches F.linear (float32 and float64)"),
+    (TorchForwardMatches(1, LINEAR), PLAIN, "forward matches F.linear (float32 and float64)"),
     (
-        TorchGradientMatchesNumeric(1),
+        TorchGradientMatchesNumeric(1, LINEAR),
         PLAIN,
         "backward agrees with a numerical gradient of the forward (float64)",
     ),
