@@ -36,7 +36,7 @@ from grader.sandbox.client import WorkerStartError
 from grader.submission import SubmissionError
 
 app = typer.Typer(
-    help="Grade deep-learning course assignments (layers, optimizers, initializers, cifar).",
+    help="Grade deep-learning course assignments (those of the course pack: `grader list`).",
     no_args_is_help=True,
     add_completion=False,
 )

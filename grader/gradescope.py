@@ -21,7 +21,7 @@ from grader.release import ReleaseError
 
 ENGINE_ROOT = Path(__file__).resolve().parents[1]
 ENGINE_FILES = ("grader", "pyproject.toml", "README.md")
-COURSE_FILES = ("reference", "assignments")
+COURSE_FILES = (course.PACKAGE, "assignments")
 SCRIPT_MODE = 0o755
 
 SETUP_SH = """\

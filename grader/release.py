@@ -60,9 +60,6 @@ REQUIREMENTS = """\
 {extra}"""
 
 
-KIT_EXTRAS = {"gpu": ("torch",)}  # what a kit needs beyond the engine's own dependencies
-
-
 class ReleaseError(Exception):
     """The release or bundle cannot be written (a usage error)."""
 
@@ -100,7 +97,7 @@ def release(assignment: str, out: Path) -> list[Path]:
     nbformat.write(starter_notebook(assignment), out / f"{assignment}.ipynb")
     write_kit_file(assignment, out)
     wheel = build_wheel(out / "wheels")
-    extra = "".join(f"{name}\n" for name in KIT_EXTRAS.get(assignment, ()))
+    extra = "".join(f"{name}\n" for name in spec.requirements)
     engine, version = wheel.name.split("-")[:2]
     (out / "requirements.txt").write_text(
         REQUIREMENTS.format(engine=engine.replace("_", "-"), version=version, extra=extra)

@@ -154,6 +154,7 @@ class AssignmentSpec:
     functions: tuple[FunctionSpec, ...]
     pieces: Mapping[str, str] = field(default_factory=dict)  # other student functions used
     reference_worker: tuple[str, ...] = ()  # reference modules run in a worker of their own
+    requirements: tuple[str, ...] = ()  # what a student kit installs beyond the engine's needs
 
     def function(self, name: str) -> FunctionSpec:
         for spec in self.functions:

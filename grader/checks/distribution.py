@@ -21,8 +21,9 @@ from grader import tolerances
 from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.implementations import Implementation
-from grader.checks.mistakes import quietly, variants
+from grader.checks.mistakes import Match, name_mistake, record_variants
 from grader.checks.procedures import MalformedResult
+from grader.checks.recording import Variant
 from grader.sandbox.codec import RngSeed
 
 FALSE_FAILURE = tolerances.FALSE_FAILURE
@@ -164,8 +165,7 @@ class MatchesDistribution(Check):
         name, kwargs = ctx.function.name, dict(self.kwargs)
         for shape in SHAPES:
             seed = int(ctx.rng.integers(2**31))
-            if ctx.source.recording:
-                likely_mistake(ctx, shape, seed, kwargs, None)
+            record_variants(ctx, variant_sample(ctx, shape, seed, kwargs))
             try:
                 sample = draw(ctx.student, name, shape, seed, kwargs)
             except STUDENT_FAILURES as error:
@@ -181,39 +181,35 @@ class MatchesDistribution(Check):
 
 
 def likely_mistake(
-    ctx: CheckContext,
-    shape: tuple[int, int],
-    seed: int,
-    kwargs: dict,
-    sample: np.ndarray | None,
+    ctx: CheckContext, shape: tuple[int, int], seed: int, kwargs: dict, sample: np.ndarray
 ) -> str | None:
-    """A registered mistake whose samples look like the student's (two-sample KS test and
-    a scale within 2%). With no sample (recording a kit) it only draws each variant's."""
+    """A registered mistake whose samples look like the student's: a scale within 2% and a
+    two-sample KS test that does not tell them apart."""
     from scipy import stats
 
-    for mistake, variant in variants(ctx):
-        parts = ("variant sample", mistake.key, ctx.function.name, shape, seed, kwargs)
-        summary = ctx.source.derived(
-            parts, lambda v=variant: variant_sample(ctx, v, shape, seed, kwargs)
-        )
-        if summary is None:
-            continue
+    def compare(summary: list) -> Match | None:
         scale, theirs = summary
-        if sample is None or scale == 0 or abs(float(np.std(sample)) / scale - 1) > 0.02:
-            continue
+        if scale == 0 or abs(float(np.std(sample)) / scale - 1) > 0.02:
+            return None
         if stats.ks_2samp(sample.ravel(), theirs).pvalue > 1e-3:
-            return f"Likely mistake ({mistake.key}): {mistake.description}"
-    return None
+            return Match(exact=False)
+        return None
+
+    return name_mistake(ctx, variant_sample(ctx, shape, seed, kwargs), compare)
 
 
 def variant_sample(
-    ctx: CheckContext, variant: object, shape: tuple[int, int], seed: int, kwargs: dict
-) -> list | None:
+    ctx: CheckContext, shape: tuple[int, int], seed: int, kwargs: dict
+) -> Callable[[Variant, Implementation], list]:
     """A variant's draw as the matcher compares it: its std and its first VARIANT_VALUES
-    values (a student kit stores these, not the whole draw); None when it cannot run."""
-    try:
-        with quietly():
-            theirs = draw(variant, ctx.function.name, shape, seed + 7, kwargs)
-    except Exception:  # noqa: BLE001 - a variant that cannot run here explains nothing
-        return None
-    return [float(np.std(theirs)), theirs.ravel()[:VARIANT_VALUES].copy()]
+    values (a student kit stores these, not the whole draw)."""
+
+    def summary(mistake: Variant, variant: Implementation) -> list:
+        parts = ("variant sample", mistake.key, ctx.function.name, shape, seed, kwargs)
+        return ctx.source.derived(parts, lambda: summarize(variant))
+
+    def summarize(variant: Implementation) -> list:
+        theirs = draw(variant, ctx.function.name, shape, seed + 7, kwargs)
+        return [float(np.std(theirs)), theirs.ravel()[:VARIANT_VALUES].copy()]
+
+    return summary

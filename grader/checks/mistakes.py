@@ -1,11 +1,17 @@
-"""Naming a known mistake: rerun the failing case with each registered variant of the
-reference and see whether the student's outputs are exactly what that variant gives."""
+"""The known-mistake matcher: when a student's code fails a check, rerun the check's
+evidence with each registered variant of the reference and name the mistake whose
+behaviour is the student's. Every check that names mistakes goes through `name_mistake`,
+so the order of preference and the wording of the verdict are the same everywhere; a check
+supplies only how a variant behaves on its evidence and how that compares with the
+student's (`Match`)."""
 
 from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -16,6 +22,17 @@ from grader.checks.implementations import Implementation
 from grader.checks.procedures import run
 from grader.checks.recording import Variant
 
+Behaviour = TypeVar("Behaviour")
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a variant's behaviour compares with the student's: `exact` (it reproduces all
+    that the student got wrong) or likely (some of it), with words on what matched."""
+
+    exact: bool
+    detail: str = ""
+
 
 @contextlib.contextmanager
 def quietly() -> Iterator[None]:
@@ -25,20 +42,66 @@ def quietly() -> Iterator[None]:
         yield
 
 
-def variants(ctx: CheckContext) -> list[tuple[Variant, Implementation]]:
+def _variants(ctx: CheckContext) -> list[tuple[Variant, Implementation]]:
     """Each registered mistake of the checked function, with the reference it makes."""
     return ctx.source.variants(ctx.assignment.reference_module, ctx.function.name)
 
 
-def record_failure_paths(ctx: CheckContext, case: Case) -> None:
-    """While a kit is recorded (with the reference as the student, which passes): what
-    identify_mistake would ask on this case, had the student failed here."""
+def name_mistake(
+    ctx: CheckContext,
+    behaviour: Callable[[Variant, Implementation], Behaviour],
+    compare: Callable[[Behaviour], Match | None],
+) -> str | None:
+    """The verdict on the student's failure: the first registered variant that matches
+    exactly, else the first that matches likely; None when none does. A variant that
+    cannot run on the evidence explains nothing."""
+    likely = None
+    for mistake, variant in _variants(ctx):
+        try:
+            with quietly():
+                match = compare(behaviour(mistake, variant))
+        except Exception:  # noqa: BLE001 - a variant that cannot run here explains nothing
+            continue
+        if match is not None and match.exact:
+            return verdict(mistake, match)
+        if match is not None and likely is None:
+            likely = verdict(mistake, match)
+    return likely
+
+
+def verdict(mistake: Variant, match: Match) -> str:
+    """The one wording of a named mistake."""
+    if match.exact:
+        return f"Known mistake ({mistake.key}): {mistake.description}"
+    detail = f" ({match.detail})" if match.detail else ""
+    return f"Likely mistake ({mistake.key}): {mistake.description}{detail}"
+
+
+def record_variants(
+    ctx: CheckContext, behaviour: Callable[[Variant, Implementation], object]
+) -> None:
+    """While a kit is recorded (the reference as the student, which passes): every
+    variant's behaviour on this evidence, which `name_mistake` would ask for had the
+    student failed here. Nothing otherwise."""
     if not ctx.source.recording:
         return
-    ctx.expected(case)
-    for _, variant in variants(ctx):
+    for mistake, variant in _variants(ctx):
         with contextlib.suppress(Exception), quietly():
-            run(ctx.function, variant, case, ctx.arg_names, ctx.forward)
+            behaviour(mistake, variant)
+
+
+# --- the outputs of one case (matches_reference, gradient_matches_numeric) ----------------
+
+
+def _outputs(ctx: CheckContext, case: Case) -> Callable[[Variant, Implementation], dict]:
+    return lambda _, variant: run(ctx.function, variant, case, ctx.arg_names, ctx.forward)
+
+
+def record_failure_paths(ctx: CheckContext, case: Case) -> None:
+    """While a kit is recorded: what identify_mistake would ask on this case."""
+    if ctx.source.recording:
+        ctx.expected(case)
+        record_variants(ctx, _outputs(ctx, case))
 
 
 def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> str | None:
@@ -49,13 +112,8 @@ def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> s
     wrong = {
         name for name in reference if compare_value(name, got.get(name), reference[name], tolerance)
     }
-    likely = None
-    for mistake, variant in variants(ctx):
-        try:
-            with quietly():
-                expected = run(ctx.function, variant, case, ctx.arg_names, ctx.forward)
-        except Exception:  # noqa: BLE001 - a variant that cannot run on this case explains nothing
-            continue
+
+    def compare(expected: dict[str, object]) -> Match | None:
         explained = {
             name
             for name in wrong
@@ -63,11 +121,11 @@ def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> s
             and not compare_value(name, got.get(name), expected[name], tolerance)
         }
         if wrong and explained == wrong:
-            return f"Known mistake ({mistake.key}): {mistake.description}"
-        if explained and likely is None:
-            names = ", ".join(sorted(explained))
-            likely = (
-                f"Likely mistake ({mistake.key}): {mistake.description} "
-                f"(your {names} matches this mistake)"
+            return Match(exact=True)
+        if explained:
+            return Match(
+                exact=False, detail=f"your {', '.join(sorted(explained))} matches this mistake"
             )
-    return likely
+        return None
+
+    return name_mistake(ctx, _outputs(ctx, case), compare)

@@ -158,11 +158,24 @@ class ReplayReference(InProcess):
 
 @dataclass(frozen=True)
 class Variant:
-    """A known mistake as the matchers need it: its name and words, not its code."""
+    """A known mistake as the matcher needs it: its name and words, not its code."""
 
     target: str
     key: str
     description: str
+
+
+def registered_mistakes(module: str) -> tuple:
+    """The course's `Mistake`s for the reference `module`: `mistakes_for(<last part>)` of the
+    `mistakes` package beside it (a course pack without one registers none)."""
+    package, short = module.rsplit(".", 1)
+    try:
+        mistakes = course.import_module(f"{package}.mistakes")
+    except ModuleNotFoundError as error:
+        if error.name == f"{package}.mistakes":
+            return ()
+        raise
+    return tuple(mistakes.mistakes_for(short))
 
 
 def _case_to_plain(case: Case) -> list:
@@ -201,11 +214,9 @@ class ReferenceSource:
             key = self.tape.sequence("variants")
             listed = [Variant(*fields) for fields in self.tape.get(key)]
             return [(v, ReplayReference(self.tape, v.key)) for v in listed]
-        short = module.rsplit(".", 1)[-1]
-        registered = course.import_module("reference.mistakes").mistakes_for(short)
         found = [
             (Variant(m.target, m.key, m.description), m.overrides)
-            for m in registered
+            for m in registered_mistakes(module)
             if m.target == target
         ]
         if self.tape is not None:

@@ -9,7 +9,7 @@ curvatures a in [0.5, 2], so correct rules contract and rounding differences sta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -20,7 +20,7 @@ from grader.checks.compare import compare_value
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.implementations import Implementation
 from grader.checks.inputs import away_from_zero
-from grader.checks.mistakes import quietly, variants
+from grader.checks.mistakes import Match, name_mistake, record_variants
 from grader.checks.procedures import MalformedResult, unpack
 
 SHAPE = (4, 5)
@@ -74,8 +74,7 @@ class TrajectoryMatchesReference(Check):
         tasks = problems(ctx, count)
         name = ctx.function.name
         expected, _ = trajectory(ctx.reference, name, self, tasks)
-        if ctx.source.recording:
-            _identify(ctx, self, tasks, [])
+        record_variants(ctx, self.variant_trajectory(ctx, tasks))
         got, error = trajectory(ctx.student, name, self, tasks)
         setting = f"w {SHAPE}, config {self.config}"
         for index, (mine, theirs) in enumerate(zip(got, expected, strict=False)):
@@ -83,7 +82,7 @@ class TrajectoryMatchesReference(Check):
             if problem := compare_value("w", mine, theirs, ctx.function.tolerance):
                 where = f"step {step + 1}" + (f", parameter {parameter + 1}" if count > 1 else "")
                 lines = [f"Driving {name} on a quadratic ({setting}): at {where}", problem]
-                if mistake := _identify(ctx, self, tasks, got[: index + 1]):
+                if mistake := self.identify(ctx, tasks, got[: index + 1]):
                     lines.append(mistake)
                 return Outcome(False, "\n".join(lines))
         if error is not None:
@@ -91,6 +90,24 @@ class TrajectoryMatchesReference(Check):
             failure = explain_failure(name, error)
             return Outcome(False, f"Driving {name} ({setting}): step {step} failed: {failure}")
         return Outcome(True)
+
+    def identify(
+        self, ctx: CheckContext, tasks: list[Problem], got: list[np.ndarray]
+    ) -> str | None:
+        """The known mistake whose trajectory starts with the student's `got` (exactly)."""
+
+        def compare(theirs: list[np.ndarray]) -> Match | None:
+            same = len(theirs) >= len(got) and all(
+                compare_value("w", mine, other, ctx.function.tolerance) is None
+                for mine, other in zip(got, theirs, strict=False)
+            )
+            return Match(exact=True) if got and same else None
+
+        return name_mistake(ctx, self.variant_trajectory(ctx, tasks), compare)
+
+    def variant_trajectory(self, ctx: CheckContext, tasks: list[Problem]) -> Callable:
+        """A variant's behaviour on these problems: the trajectory it drives."""
+        return lambda _, variant: trajectory(variant, ctx.function.name, self, tasks)[0]
 
 
 def trajectory(
@@ -117,24 +134,3 @@ def trajectory(
             weights[index], configs[index] = next_w, outputs["config"]
             history.append(next_w)
     return history, None
-
-
-def _identify(
-    ctx: CheckContext,
-    check: TrajectoryMatchesReference,
-    tasks: list[Problem],
-    got: list[np.ndarray],
-) -> str | None:
-    for mistake, variant in variants(ctx):
-        with quietly():
-            theirs, _ = trajectory(variant, ctx.function.name, check, tasks)
-        if (
-            got
-            and len(theirs) >= len(got)
-            and all(
-                compare_value("w", mine, other, ctx.function.tolerance) is None
-                for mine, other in zip(got, theirs, strict=False)
-            )
-        ):
-            return f"Known mistake ({mistake.key}): {mistake.description}"
-    return None

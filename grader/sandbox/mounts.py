@@ -98,13 +98,13 @@ def _names_a_place(path: Path, hidden_places: set[Path]) -> bool:
 
 
 def course_copies() -> list[Path]:
-    """Entries named `reference` in the site directories: course files that a stale build/
-    folder carried into a `pip install .`."""
+    """Entries named like the course package (`reference`) in the site directories: course
+    files that a stale build/ folder carried into a `pip install .`."""
     return [
         entry
         for directory in site_dirs()
         for entry in directory.iterdir()
-        if entry.name.split(".")[0] == "reference"
+        if entry.name.split(".")[0] == course.PACKAGE
     ]
 
 

@@ -94,6 +94,7 @@ ASSIGNMENT = AssignmentSpec(
     title="PyTorch: optimizers, initializers and autograd Functions, timed on the device",
     reference_module="reference.gpu",
     reference_worker=("gpu",),
+    requirements=("torch",),
     functions=(
         optimizer(
             "SGD",

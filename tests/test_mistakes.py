@@ -1,0 +1,60 @@
+"""The one known-mistake matcher: an exact match beats a likely one, the first registered
+wins among equals, a variant that cannot run explains nothing, one wording for the verdict,
+and a kit recording asks every variant."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from grader.checks.mistakes import Match, name_mistake, record_variants
+from grader.checks.recording import Variant, registered_mistakes
+
+
+def context(keys: list[str], recording: bool = False) -> SimpleNamespace:
+    listed = [(Variant("f", key, f"{key} words"), key) for key in keys]
+    source = SimpleNamespace(variants=lambda module, target: listed, recording=recording)
+    return SimpleNamespace(
+        source=source,
+        assignment=SimpleNamespace(reference_module="reference.layers"),
+        function=SimpleNamespace(name="f"),
+    )
+
+
+def behaves(mistake: Variant, variant: str) -> str:
+    if variant == "broken":
+        raise ZeroDivisionError
+    return variant
+
+
+def test_an_exact_match_beats_a_likely_one_and_the_first_registered_wins() -> None:
+    matches = {
+        "a": Match(exact=False, detail="your dx matches this mistake"),
+        "b": Match(exact=False),
+        "c": Match(exact=True),
+        "d": Match(exact=True),
+    }
+    ctx = context(["broken", "a", "b", "c", "d"])
+    assert name_mistake(ctx, behaves, matches.get) == "Known mistake (c): c words"
+    ctx = context(["broken", "b", "a"])
+    assert name_mistake(ctx, behaves, matches.get) == "Likely mistake (b): b words"
+    ctx = context(["a", "b"])
+    assert name_mistake(ctx, behaves, matches.get) == (
+        "Likely mistake (a): a words (your dx matches this mistake)"
+    )
+    assert name_mistake(context(["broken", "x"]), behaves, matches.get) is None
+
+
+def test_recording_a_kit_asks_every_variant_and_nothing_otherwise() -> None:
+    asked: list[str] = []
+
+    def behaviour(mistake: Variant, variant: str) -> None:
+        asked.append(behaves(mistake, variant))
+
+    record_variants(context(["a", "broken", "b"], recording=True), behaviour)
+    record_variants(context(["c"], recording=False), behaviour)
+    assert asked == ["a", "b"]
+
+
+def test_mistakes_are_found_beside_the_reference_module() -> None:
+    assert {m.target for m in registered_mistakes("reference.layers")} >= {"batchnorm_forward"}
+    assert registered_mistakes("reference.cifar") == ()
