@@ -11,6 +11,7 @@ Run: grader batch ASSIGNMENT SUBMISSIONS_DIR --out DIR [--workers N] [--seed N]
 
 from __future__ import annotations
 
+import atexit
 import collections
 import contextlib
 import csv
@@ -38,7 +39,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from grader import __version__
 from grader.assignments import load_assignment
 from grader.assignments.spec import add_points
-from grader.grading import GradeOptions, grade, selected_checks
+from grader.grading import GradeOptions, grade, reference_workers_kept, selected_checks
 from grader.report.json_report import failure_results, render_json
 from grader.report.text import render_text
 from grader.submission import SKIPPED_PARTS, SubmissionError, load_submission
@@ -321,9 +322,21 @@ def drain(
     return broken
 
 
+def keep_reference_workers() -> None:
+    """Each grading process keeps its reference workers for the whole batch (closed when
+    the process exits), so a class costs one start of each, not one per student."""
+    keeper = contextlib.ExitStack()
+    keeper.enter_context(reference_workers_kept())
+    atexit.register(keeper.close)
+
+
 def new_pool(workers: int) -> ProcessPoolExecutor:
     """Spawned, not forked: the parent has threads (the progress bar) and open databases."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=keep_reference_workers,
+    )
 
 
 def grade_all(

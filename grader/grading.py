@@ -123,13 +123,17 @@ def run_check(
         device_name=environment.device_name,
         source=source,
     )
-    student.worker.reseed(zlib.crc32(f"{options.seed}/{function.name}/{index}".encode()))
+    seed = zlib.crc32(f"{options.seed}/{function.name}/{index}".encode())
+    workers = [student.worker, *filter(None, [environment.reference_worker])]
+    for worker in workers:
+        worker.reseed(seed)
     began = time.perf_counter()
     try:
         outcome = check.run(context)
     except NotRecorded:
         outcome = Outcome(False, NOT_IN_KIT)
-    student.worker.release()
+    for worker in workers:
+        worker.release()
     return CheckResult(
         function=function.name,
         description=outcome.description or check.describe(function),
@@ -153,8 +157,48 @@ class Environment:
     device_name: str = "CPU"
 
 
+_kept: dict[tuple, Environment] | None = None  # reference workers kept alive, by setting
+_keeper: contextlib.ExitStack | None = None
+
+
+@contextlib.contextmanager
+def reference_workers_kept() -> Iterator[None]:
+    """Within this block, each assignment's reference worker outlives one grading: many
+    gradings in one process (a test run, a class) pay its start (importing torch) once per
+    setting instead of once per submission. Reuse cannot change a verdict: the worker never
+    runs student code, and `run_check` reseeds it and frees what it kept before each check."""
+    global _kept, _keeper
+    if _kept is not None:
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        _kept, _keeper = {}, stack
+        try:
+            yield
+        finally:
+            _kept, _keeper = None, None
+
+
 @contextlib.contextmanager
 def environment_for(
+    assignment: AssignmentSpec, isolation: Isolation, options: GradeOptions, live: bool
+) -> Iterator[Environment]:
+    """The assignment's environment: a kept one inside `reference_workers_kept`, else one
+    started for this grading."""
+    if _kept is None or _keeper is None or not assignment.reference_worker:
+        with started_environment(assignment, isolation, options, live) as environment:
+            yield environment
+        return
+    pack = course.reference_dir() if live else None
+    key = (assignment.id, pack, isolation, options.timeout, options.device)
+    if key not in _kept:
+        started = started_environment(assignment, isolation, options, live)
+        _kept[key] = _keeper.enter_context(started)
+    yield _kept[key]
+
+
+@contextlib.contextmanager
+def started_environment(
     assignment: AssignmentSpec, isolation: Isolation, options: GradeOptions, live: bool
 ) -> Iterator[Environment]:
     """A worker over copies of the reference modules, never beside student code; it also

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from grader.assignments.spec import AssignmentSpec
-from grader.grading import GradeOptions, grade
+from grader.grading import GradeOptions, grade, reference_workers_kept
 from grader.report.model import Report
 from grader.starter import reference_submission, starter_modules
 
@@ -120,3 +121,10 @@ def functions_at_risk(spec: AssignmentSpec, submission: Path, fragment: Path) ->
         for function in spec.functions
         if reached(graph, spec.calls(function.name)) & changed
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def kept_reference_workers() -> Iterator[None]:
+    """One reference worker per setting for the whole run (each start imports torch)."""
+    with reference_workers_kept():
+        yield

@@ -3,14 +3,18 @@ report naming the device, and the device option."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from conftest import graded
+from conftest import CORPORA, FAST, graded, submission_with
 from typer.testing import CliRunner
 
-from grader.checks.timing import CREDIT, MARGIN, credit, settled
+from grader import grading
+from grader.checks.timing import CREDIT, MARGIN, RunsAsFastAsReference, credit, settled
 from grader.cli import app
+from grader.grading import grade
 from grader.starter import reference_submission
 
 
@@ -57,3 +61,25 @@ def test_asking_for_cuda_without_one_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no CUDA device" in result.output
+
+
+TIMED = RunsAsFastAsReference.kind
+
+
+def test_a_kept_reference_worker_gives_the_verdicts_of_a_fresh_one(tmp_path: Path) -> None:
+    """The session keeps reference workers (conftest); reused after other gradings, one
+    gives what a worker started for the grading gives, feedback included."""
+    submission = submission_with(
+        CORPORA / "gpu" / "bugs" / "xavier_uniform_" / "slides_bound.py", tmp_path / "bug"
+    )
+    only = ("xavier_uniform_", "orthogonal_", "LinearFunction", "SGD")
+    options = replace(FAST, only=only)
+    kept = [grade("gpu", submission, options) for _ in range(2)]
+    with mock.patch.object(grading, "_kept", None):
+        fresh = grade("gpu", submission, options)
+    verdicts = [
+        [(r.name, r.score, r.feedback) for r in report.results if r.kind != TIMED]
+        for report in (*kept, fresh)
+    ]
+    assert verdicts[0] == verdicts[1] == verdicts[2]
+    assert any(score < 2 for _, score, _ in verdicts[0])
