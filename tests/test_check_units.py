@@ -338,15 +338,17 @@ def test_returns_well_formed_wants_a_tuple_of_every_named_output() -> None:
 # --- gradient_matches_numeric ------------------------------------------------------------
 
 
+def negated(dout: np.ndarray, cache: object) -> np.ndarray:
+    """A backward with the wrong sign."""
+    return -scale_backward(dout, cache)
+
+
 def test_gradient_matches_numeric_passes_a_correct_backward_and_loss() -> None:
     assert grade(GradientMatchesNumeric(1), "scale_backward").passed
     assert grade(GradientMatchesNumeric(1), "square_loss").passed
 
 
 def test_a_backward_with_the_wrong_sign_fails_against_the_numerical_gradient() -> None:
-    def negated(dout, cache):
-        return -scale_backward(dout, cache)
-
     fake = student(scale_backward=negated)
     mistakes = {"scale_backward": [("sign", "Negates the gradient.", {"scale_backward": negated})]}
     feedback = fails_with(
@@ -364,9 +366,6 @@ def test_a_loss_whose_gradient_is_off_by_a_factor_fails() -> None:
 
 
 def test_a_wrong_forward_is_replaced_by_the_reference_s_and_the_feedback_says_so() -> None:
-    def negated(dout, cache):
-        return -scale_backward(dout, cache)
-
     wrong_forward = student(scale_forward=doubled_forward)
     assert grade(GradientMatchesNumeric(1), "scale_backward", wrong_forward).passed
     both_wrong = student(scale_forward=doubled_forward, scale_backward=negated)
