@@ -94,7 +94,7 @@ TORCH_SPEC = """
 
 import dataclasses
 
-from grader.checks.torch_objects import Arg, AutogradFunction, Oracle, TensorInput
+from grader.checks.torch_functions import Arg, AutogradFunction, Oracle, TensorInput
 
 SOFTPLUS = AutogradFunction(
     inputs=(TensorInput("x", (7, 4), scale=2.0),),

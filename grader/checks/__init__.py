@@ -21,13 +21,9 @@ from grader.checks.properties import SatisfiesProperty
 from grader.checks.reference import MatchesReference
 from grader.checks.structure import HasKNonzerosPerColumn, IsOrthogonal
 from grader.checks.timing import RunsAsFastAsReference
-from grader.checks.torch_objects import (
-    TorchForwardMatches,
-    TorchGradientMatchesNumeric,
-    TorchInitDistribution,
-    TorchIsOrthogonal,
-    TorchTrajectoryMatches,
-)
+from grader.checks.torch_functions import TorchForwardMatches, TorchGradientMatchesNumeric
+from grader.checks.torch_initializers import TorchInitDistribution, TorchIsOrthogonal
+from grader.checks.torch_optimizers import TorchTrajectoryMatches
 from grader.checks.training import NetworkOverfits
 from grader.checks.trajectory import TrajectoryMatchesReference
 from grader.checks.wellformed import ReturnsWellFormed

@@ -20,7 +20,7 @@ from grader.checks import (
 )
 from grader.checks.distribution import Target
 from grader.checks.timing import Workload
-from grader.checks.torch_objects import Arg, AutogradFunction, Oracle, TensorInput
+from grader.checks.torch_functions import Arg, AutogradFunction, Oracle, TensorInput
 from grader.cifar10 import load_sample
 
 MODULE = "gpu"
