@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import types
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -103,4 +104,58 @@ def context(
         rng=np.random.default_rng(seed),
         seed=seed,
         source=DeclaredMistakes(mistakes or {}),
+    )
+
+
+class InProcessTorchWorker:
+    """The worker's `drive` for torch procedures, run in this process over the given
+    objects (PyTorch's own by their dotted paths, as in the worker). For the student's side
+    (`student=True`) anything the object raises comes back as the worker reports it."""
+
+    def __init__(self, objects: Mapping[str, object], student: bool = False) -> None:
+        self.objects = dict(objects)
+        self.student = student
+
+    def function(self, module: str, name: str) -> object:
+        if name not in self.objects:
+            message = f"{name} is not defined in your {STUDENT_FILE}.py"
+            raise FakeStudent._failed(name, CallError("missing", "NameError", message))
+        return self.objects[name]
+
+    def drive(self, procedure: str, request: Mapping[str, object], keep: bool = False) -> object:
+        from grader.sandbox import torch_driver
+
+        try:
+            return torch_driver.PROCEDURES[procedure](self, **request)
+        except StudentCallFailed:
+            raise
+        except Exception as error:
+            if not self.student:
+                raise
+            raised = CallError("exception", type(error).__name__, str(error))
+            raise FakeStudent._failed(str(request.get("name")), raised) from None
+
+
+class TorchStudent(FakeStudent):
+    """A student whose torch objects are driven in this process (`ctx.student.worker`)."""
+
+    def __init__(self, **objects: object) -> None:
+        super().__init__()
+        self.worker = InProcessTorchWorker(objects, student=True)
+
+
+def torch_context(
+    assignment: AssignmentSpec,
+    function: str,
+    student: TorchStudent,
+    reference: Mapping[str, object],
+    seed: int = 0,
+) -> CheckContext:
+    """A torch check's context: the student's and the reference's objects driven in this
+    process, on the CPU."""
+    return replace(
+        context(assignment, function, student, seed=seed),
+        reference_worker=InProcessTorchWorker(reference),
+        device="cpu",
+        device_name="CPU",
     )

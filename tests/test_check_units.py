@@ -25,6 +25,11 @@ from grader.checks import (
     MatchesReference,
     ReturnsWellFormed,
     SatisfiesProperty,
+    TorchForwardMatches,
+    TorchGradientMatchesNumeric,
+    TorchInitDistribution,
+    TorchIsOrthogonal,
+    TorchTrajectoryMatches,
     TrajectoryMatchesReference,
 )
 from grader.checks.distribution import Target
@@ -729,11 +734,6 @@ NEEDS_A_WORKER_OR_THE_COURSE = {
     "loss_rises_with_regularization",
     "network_gradient_matches_numeric",
     "network_overfits",
-    "torch_trajectory_matches",
-    "torch_forward_matches",
-    "torch_gradient_matches_numeric",
-    "torch_init_distribution",
-    "torch_is_orthogonal",
     "runs_as_fast_as_reference",
 }
 COVERED = {
@@ -748,9 +748,16 @@ COVERED = {
     ReturnsWellFormed,
     SatisfiesProperty,
     TrajectoryMatchesReference,
+    # in tests/test_torch_check_units.py, driven in this process:
+    TorchForwardMatches,
+    TorchGradientMatchesNumeric,
+    TorchInitDistribution,
+    TorchIsOrthogonal,
+    TorchTrajectoryMatches,
 }
 
 
-def test_every_check_that_runs_without_a_worker_has_unit_tests_here() -> None:
-    """A new check either gets tests against fakes here or says why it cannot."""
+def test_every_check_that_runs_without_a_worker_has_unit_tests() -> None:
+    """A new check either gets tests against fakes (here, or for torch objects in
+    test_torch_check_units.py) or says why it cannot."""
     assert {CHECKS[kind] for kind in set(CHECKS) - NEEDS_A_WORKER_OR_THE_COURSE} == COVERED

@@ -65,8 +65,10 @@ def synchronize(device: torch.device) -> None:
 
 
 def to_array(tensor: object) -> object:
+    """A copy: a float64 CPU tensor's `.to` is the tensor itself, and a trajectory must not
+    see later steps change what it recorded."""
     if isinstance(tensor, torch.Tensor):
-        return tensor.detach().to("cpu", torch.float64).numpy()
+        return tensor.detach().to("cpu", torch.float64, copy=True).numpy()
     return None
 
 
