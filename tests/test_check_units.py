@@ -19,10 +19,14 @@ from grader.checks import (
     DrawsFromRng,
     GradientMatchesNumeric,
     HasKNonzerosPerColumn,
+    InitialLossIsChance,
     IsOrthogonal,
     KeepsInputsUnchanged,
+    LossRisesWithRegularization,
     MatchesDistribution,
     MatchesReference,
+    NetworkGradientMatchesNumeric,
+    NetworkOverfits,
     ReturnsWellFormed,
     SatisfiesProperty,
     TorchForwardMatches,
@@ -729,13 +733,7 @@ def test_an_initializer_at_the_wrong_scale_leaves_the_reference_band() -> None:
 
 # --- coverage ----------------------------------------------------------------------------
 
-NEEDS_A_WORKER_OR_THE_COURSE = {
-    "initial_loss_is_chance",
-    "loss_rises_with_regularization",
-    "network_gradient_matches_numeric",
-    "network_overfits",
-    "runs_as_fast_as_reference",
-}
+NEEDS_A_WORKER = {"runs_as_fast_as_reference"}  # times two real workers against each other
 COVERED = {
     ActivationStatistics,
     DrawsFromRng,
@@ -754,10 +752,16 @@ COVERED = {
     TorchInitDistribution,
     TorchIsOrthogonal,
     TorchTrajectoryMatches,
+    # in tests/test_network_check_units.py, on the cifar spec's networks:
+    InitialLossIsChance,
+    LossRisesWithRegularization,
+    NetworkGradientMatchesNumeric,
+    NetworkOverfits,
 }
 
 
 def test_every_check_that_runs_without_a_worker_has_unit_tests() -> None:
-    """A new check either gets tests against fakes (here, or for torch objects in
-    test_torch_check_units.py) or says why it cannot."""
-    assert {CHECKS[kind] for kind in set(CHECKS) - NEEDS_A_WORKER_OR_THE_COURSE} == COVERED
+    """A new check either gets tests against fakes (here, for torch objects in
+    test_torch_check_units.py, for networks in test_network_check_units.py) or says why
+    it cannot."""
+    assert {CHECKS[kind] for kind in set(CHECKS) - NEEDS_A_WORKER} == COVERED
