@@ -16,7 +16,7 @@ import numpy as np
 from grader import __version__, course
 from grader.assignments import load_assignment
 from grader.assignments.spec import AssignmentSpec, Check, FunctionSpec
-from grader.checks.context import CheckContext, Outcome
+from grader.checks.context import CheckContext, Outcome, not_implemented
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.recording import NotRecorded, ReferenceSource
 from grader.report.model import CheckResult, Report
@@ -148,6 +148,12 @@ def run_check(
     )
 
 
+def stub_result(result: CheckResult, how: str) -> CheckResult:
+    """A stub earns nothing, on any check of its function: a check that its answer passes
+    vacuously (inputs left unchanged, a property of nothing) does not count."""
+    return replace(result, score=0.0, passed=False, feedback=not_implemented(result.function, how))
+
+
 @dataclass(frozen=True)
 class Environment:
     """Where an assignment's torch objects run, and the reference's own worker for them."""
@@ -246,10 +252,9 @@ def grade_submission(
             worker, lambda name: submission.module_of(name, expected.get(name, ""))
         )
         for function in chosen_functions(assignment, options.only):
-            for index, check in selected_checks(
-                function, options.public_only, source.tape is not None
-            ):
-                result = run_check(
+            student.observe_afresh()
+            graded = [
+                run_check(
                     assignment,
                     function,
                     index,
@@ -260,7 +265,13 @@ def grade_submission(
                     environment,
                     source,
                 )
-                results.append(replace(result, feedback=submission.locate(result.feedback)))
+                for index, check in selected_checks(
+                    function, options.public_only, source.tape is not None
+                )
+            ]
+            if how := student.not_implemented(function.name):
+                graded = [stub_result(result, how) for result in graded]
+            results += [replace(r, feedback=submission.locate(r.feedback)) for r in graded]
     for key, seconds in (
         ("worker_start", worker.start_seconds),
         ("student_calls", worker.busy_seconds),

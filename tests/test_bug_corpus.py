@@ -114,6 +114,9 @@ def test_mistake_loses_points_on_its_function_only(
     failed = [r for r in report.results if not r.passed]
     for result in failed:
         assert result.feedback.strip(), f"{result.name} failed without feedback"
+    if "LOSES_ONLY" in constants:
+        kinds = set(constants["LOSES_ONLY"])
+        assert all(r.kind in kinds for r in failed), [(r.name, r.feedback) for r in failed]
     if "MISTAKE" in constants:
         feedback = "\n".join(r.feedback for r in failed if r.function == target)
         key = constants["MISTAKE"]

@@ -314,7 +314,7 @@ def test_returns_well_formed_passes_float64_arrays_of_the_reference_shapes() -> 
 @pytest.mark.parametrize(
     ("forward", "problem"),
     [
-        (lambda x, a: ((a * x).T, None), "out has shape (4, 3), expected (3, 4)"),
+        (lambda x, a: ((a * x).T, None), "out has shape (4, 3); the contract wants (3, 4)"),
         (lambda x, a: ((a * x).astype(np.float32), None), "out has dtype float32; return float64"),
         (
             lambda x, a: ((a * x).tolist(), None),
@@ -332,7 +332,8 @@ def test_returns_well_formed_says_what_is_wrong_with_the_value(forward, problem:
 def test_returns_well_formed_checks_every_output_of_a_plain_function() -> None:
     fake = student(square_loss=lambda x: (0.5 * float(np.sum(x**2)), x[0]))
     fails_with(
-        grade(ReturnsWellFormed(1), "square_loss", fake), "dx has shape (3,), expected (2, 3)"
+        grade(ReturnsWellFormed(1), "square_loss", fake),
+        "dx has shape (3,); the contract wants (2, 3)",
     )
 
 
@@ -374,15 +375,29 @@ def test_a_loss_whose_gradient_is_off_by_a_factor_fails() -> None:
     fails_with(grade(GradientMatchesNumeric(1), "square_loss", fake), "dx: relative error 5.00e-01")
 
 
-def test_a_wrong_forward_is_replaced_by_the_reference_s_and_the_feedback_says_so() -> None:
-    wrong_forward = student(scale_forward=doubled_forward)
-    assert grade(GradientMatchesNumeric(1), "scale_backward", wrong_forward).passed
+def test_a_backward_keeps_its_points_when_it_differentiates_its_own_forward_or_the_contract() -> (
+    None
+):
+    def doubled_backward(dout, cache):
+        return 2 * scale_backward(dout, cache)
+
+    for backward in (scale_backward, doubled_backward):
+        fake = student(scale_forward=doubled_forward, scale_backward=backward)
+        assert grade(GradientMatchesNumeric(1), "scale_backward", fake).passed
+        assert grade(MatchesReference(1), "scale_backward", fake).passed
     both_wrong = student(scale_forward=doubled_forward, scale_backward=negated)
     fails_with(
         grade(GradientMatchesNumeric(1), "scale_backward", both_wrong),
-        "(your scale_forward is wrong on this input, so your gradients were compared with a "
-        "numerical gradient of the reference scale_forward)",
+        "(your scale_forward is wrong on this input; your gradients match neither a "
+        "numerical gradient of your own scale_forward nor one of the reference scale_forward)",
     )
+    fails_with(grade(MatchesReference(1), "scale_backward", both_wrong), "dx: relative error")
+
+
+def test_a_backward_whose_forward_is_right_is_held_to_the_reference() -> None:
+    fake = student(scale_backward=lambda dout, cache: 2 * scale_backward(dout, cache))
+    fails_with(grade(MatchesReference(1), "scale_backward", fake), "dx: relative error")
+    fails_with(grade(GradientMatchesNumeric(1), "scale_backward", fake), "dx: relative error")
 
 
 def test_a_gradient_of_the_wrong_shape_is_named() -> None:
@@ -390,6 +405,21 @@ def test_a_gradient_of_the_wrong_shape_is_named() -> None:
     fails_with(
         grade(GradientMatchesNumeric(1), "scale_backward", fake),
         "dx: expected shape (3, 4), got shape (4,)",
+    )
+
+
+def test_values_in_a_shape_with_extra_axes_of_size_1_lose_only_the_well_formed_check() -> None:
+    fake = student(
+        scale_forward=lambda x, a: ((a * x)[None], (x, a)),
+        scale_backward=lambda dout, cache: scale_backward(dout, cache)[:, None, :],
+    )
+    assert grade(MatchesReference(1), "scale_forward", fake).passed
+    assert grade(MatchesReference(1), "scale_backward", fake).passed
+    assert grade(GradientMatchesNumeric(1), "scale_backward", fake).passed
+    fails_with(
+        grade(ReturnsWellFormed(1), "scale_forward", fake),
+        "out has shape (1, 3, 4); the contract wants (3, 4) (the same values; only the axes "
+        "of size 1 differ)",
     )
 
 

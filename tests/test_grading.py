@@ -3,6 +3,7 @@ stubs, and the same report every time."""
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from conftest import (
 )
 
 from grader.assignments import load_assignment
+from grader.checks.implementations import ReferenceImplementation
 from grader.grading import GradeOptions, UnknownFunction, grade
 from grader.report.json_report import stable_results, to_results
 from grader.report.text import render_text
@@ -42,6 +44,45 @@ def test_stubs_score_zero(assignment: str, tmp_path: Path) -> None:
     report = graded(starter_submission(assignment, tmp_path), assignment=assignment)
     assert report.score == 0
     assert all("NotImplementedError" in r.feedback for r in report.results if r.max_score)
+
+
+def classic_stub(function, signature: inspect.Signature, passes: bool) -> str:
+    """A starter function as the classic course notebooks hand it out: the outputs set to
+    None around a TODO (a forward still builds its cache, an update rule its config), or
+    only `pass`."""
+    parameters = tuple(signature.parameters)
+    head = f"def {function.name}{signature}:\n    # TODO: implement\n"
+    if passes:
+        return head + "    pass\n"
+    if function.kind == "forward":
+        return (
+            head
+            + f"    out = None\n    cache = ({', '.join(parameters)},)\n    return out, cache\n"
+        )
+    names = function.returns
+    values = [
+        "config if config is not None else {}" if name in function.dict_outputs else "None"
+        for name in names
+    ]
+    assigned = "".join(f"    {name} = {value}\n" for name, value in zip(names, values, strict=True))
+    return head + assigned + f"    return {', '.join(names)}\n"
+
+
+@pytest.mark.parametrize("assignment", ["layers", "optimizers"])
+def test_classic_stubs_that_return_none_score_zero(assignment: str, tmp_path: Path) -> None:
+    (spec,) = load_assignment(assignment)
+    reference = ReferenceImplementation(spec.reference_module)
+    stubs = [
+        classic_stub(function, inspect.signature(reference.function(function.name)), index % 3 == 2)
+        for index, function in enumerate(spec.functions)
+    ]
+    (tmp_path / f"{spec.functions[0].module}.py").write_text("\n\n".join(stubs))
+    report = graded(tmp_path, assignment=assignment)
+    assert report.score == 0, failures(report)
+    for result in report.results:
+        forward = spec.function(result.function).forward
+        said = result.feedback.startswith(f"{result.function} is not implemented yet: it ")
+        assert said or f"{forward} should return" in result.feedback, (result.name, result.feedback)
 
 
 @pytest.mark.parametrize("path", CORRECT, ids=lambda p: f"{p.parent.name}/{p.name}")

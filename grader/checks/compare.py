@@ -2,6 +2,10 @@
 
 Errors are norm-wise relative (||got - expected|| / max(||got||, ||expected||)), which is
 scale-free and does not blow up on near-zero entries the way element-wise ratios do.
+
+Shapes that differ only in axes of size 1 ((1, D) for (D,), from `keepdims=True`) hold
+the same values and broadcast alike: every value check compares such values as equal
+(`aligned`), and only returns_well_formed charges the shape (`shape_problem`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,29 @@ def first_mismatch(got: np.ndarray, expected: np.ndarray, tolerance: float) -> t
     return tuple(int(i) for i in np.unravel_index(flat, expected.shape)) if expected.ndim else ()
 
 
+def squeezed_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(size for size in shape if size != 1)
+
+
+def aligned(got: np.ndarray, expected_shape: tuple[int, ...]) -> np.ndarray | None:
+    """`got` in the expected shape when the two shapes differ only in axes of size 1 (the
+    same values in the same order), else None."""
+    if got.shape == tuple(expected_shape):
+        return got
+    if squeezed_shape(got.shape) != squeezed_shape(tuple(expected_shape)):
+        return None
+    return got.reshape(expected_shape)
+
+
+def shape_problem(name: str, got: np.ndarray, expected_shape: tuple[int, ...]) -> str | None:
+    """The one wording of a shape that is not the contract's, harmless or not."""
+    if got.shape == tuple(expected_shape):
+        return None
+    harmless = aligned(got, expected_shape) is not None
+    note = " (the same values; only the axes of size 1 differ)" if harmless else ""
+    return f"{name} has shape {got.shape}; the contract wants {tuple(expected_shape)}{note}"
+
+
 def describe_shape(value: object) -> str:
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape}, dtype {value.dtype}"
@@ -53,10 +80,11 @@ def compare_value(
     got_array = as_array(got)
     if got_array is None:
         return f"{name}: expected a number or float array, got {describe_shape(got)}"
-    if got_array.shape != expected_array.shape:
+    if (same_shape := aligned(got_array, expected_array.shape)) is None:
         return f"{name}: expected shape {expected_array.shape}, got shape {got_array.shape}" + (
             "" if got_array.ndim else " (a scalar)"
         )
+    got_array = same_shape
     expected_finite = np.isfinite(expected_array)
     got_finite = np.isfinite(got_array)
     if not np.array_equal(expected_finite, got_finite):

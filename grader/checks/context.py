@@ -106,10 +106,15 @@ def _call_failure(function: str, module: str, error: CallError) -> str:
     if error.kind == "import":
         text = f"{function} could not be called: importing {module}.py {raised}"
     elif error.type == "NotImplementedError":
-        text = f"{function} is not implemented yet: it {raised}"
+        text = not_implemented(function, raised)
     else:
         text = f"{function} {raised}"
     return f"{text}\n  at {error.where}" if error.where else text
+
+
+def not_implemented(function: str, how: str) -> str:
+    """The one wording of a function left as a stub (`how`: what it did)."""
+    return f"{function} is not implemented yet: it {how}"
 
 
 def _printed(stdout: str) -> str:

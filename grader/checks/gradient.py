@@ -1,9 +1,11 @@
 """gradient_matches_numeric: the student's gradients against centered differences of the
 student's own forward (or loss), in float64, on inputs kept away from kinks.
 
-When the student's forward is itself wrong on the input (it disagrees with the reference),
-the reference forward is differentiated instead and the feedback says so: a bug in the
-forward then costs points on the forward only.
+A backward is judged against its own forward: it passes when it is the exact derivative of
+what the student's forward computed. When that forward is wrong on the input (it disagrees
+with the reference), a backward that is right for the contract (the derivative of the
+reference forward) passes too: either way a bug in the forward costs points on the forward
+only. matches_reference uses `derivative_of_own_forward` for the same rule.
 
 All perturbed evaluations of one case go to the worker in a single batched call. For a
 forward f with upstream gradient dout the checked scalar is sum(f(x) * dout); for a loss
@@ -21,6 +23,7 @@ import numpy as np
 from grader import tolerances
 from grader.assignments.spec import Case, Check, FunctionSpec
 from grader.checks.compare import (
+    aligned,
     compare_outputs,
     format_index,
     format_number,
@@ -28,6 +31,7 @@ from grader.checks.compare import (
 )
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
+from grader.checks.implementations import Implementation
 from grader.checks.mistakes import identify_mistake, record_failure_paths
 from grader.checks.numeric import centered, nudged
 from grader.checks.procedures import MalformedResult, as_array, run
@@ -51,23 +55,32 @@ def _coordinates(
     return [pairs[i] for i in chosen]
 
 
-def differentiated(ctx: CheckContext, case: Case) -> tuple[object, str]:
-    """Whose forward to differentiate: the student's, unless it is wrong on this case."""
-    if ctx.function.kind != "backward":
-        return ctx.student, ""
+def forward_is_wrong(ctx: CheckContext, case: Case) -> bool:
+    """Whether the student's forward of this backward disagrees with the reference's on
+    `case` (or fails there)."""
     forward = ctx.forward
     expected = run(forward, ctx.reference, case, ctx.arg_names)
     try:
         got = run(forward, ctx.student, case, ctx.arg_names)
     except STUDENT_FAILURES:
-        got = {}
-    if got and not compare_outputs(got, expected, forward.tolerance):
-        return ctx.student, ""
-    note = (
-        f"(your {forward.name} is wrong on this input, so your gradients were compared with "
-        f"a numerical gradient of the reference {forward.name})"
-    )
-    return ctx.reference, note
+        return True
+    return bool(compare_outputs(got, expected, forward.tolerance))
+
+
+def differentiated(ctx: CheckContext, case: Case) -> list[tuple[Implementation, str]]:
+    """Whose function the gradients may be the derivative of, with a note for feedback:
+    the student's own; for a backward whose forward is wrong here, also the reference's."""
+    if ctx.function.kind != "backward" or not forward_is_wrong(ctx, case):
+        return [(ctx.student, "")]
+    name = ctx.forward.name
+    return [
+        (
+            ctx.student,
+            f"(your {name} is wrong on this input; your gradients match neither a "
+            f"numerical gradient of your own {name} nor one of the reference {name})",
+        ),
+        (ctx.reference, ""),
+    ]
 
 
 def numeric_gradients(
@@ -92,11 +105,11 @@ def numeric_gradients(
         if array is None:
             raise MalformedResult(f"{function} returned {type(value).__name__}, not numbers")
         if backward:
-            if array.shape != case.dout.shape:
+            if (same_shape := aligned(array, case.dout.shape)) is None:
                 raise MalformedResult(
                     f"{function} returned shape {array.shape}, expected {case.dout.shape}"
                 )
-            scalars.append(float(np.sum(array * case.dout)))
+            scalars.append(float(np.sum(same_shape * case.dout)))
         else:
             scalars.append(float(array.sum()))
     return dict(zip(coordinates, centered(scalars).tolist(), strict=True))
@@ -133,19 +146,56 @@ class GradientMatchesNumeric(Check):
             where = f"On input {number}: {describe_case(case, ctx.arg_names)}"
             try:
                 got = ctx.got(case)
-                impl, note = differentiated(ctx, case)
                 coordinates = _coordinates(ctx, case, dict(ctx.function.gradient_of))
-                numeric = numeric_gradients(ctx, case, coordinates, impl)
+                problems = gradient_problems(ctx, case, got, coordinates)
                 record_gradient_failure_paths(ctx, case, coordinates)
             except STUDENT_FAILURES as error:
                 return Outcome(False, f"{where}\n{explain_failure(ctx.function.name, error)}")
-            problems = _compare(ctx, case, got, numeric)
             if problems:
-                lines = [where, *problems, *([note] if note else [])]
+                lines = [where, *problems]
                 if mistake := identify_mistake(ctx, case, got):
                     lines.append(mistake)
                 return Outcome(False, "\n".join(lines))
         return Outcome(True, f"{len(cases)} inputs checked")
+
+
+def gradient_problems(
+    ctx: CheckContext,
+    case: Case,
+    got: dict[str, object],
+    coordinates: list[tuple[str, tuple[int, ...]]],
+) -> list[str]:
+    """What is wrong with `got` against the numerical gradient of the student's own
+    function (and, for a backward whose forward is wrong here, of the reference's: matching
+    either passes); empty when it matches. A forward that cannot be differentiated leaves
+    the reference's alone."""
+    first: list[str] = []
+    targets = differentiated(ctx, case)
+    for impl, note in targets:
+        try:
+            numeric = numeric_gradients(ctx, case, coordinates, impl)
+        except STUDENT_FAILURES:
+            if len(targets) > 1 and impl is ctx.student:
+                continue
+            raise
+        problems = _compare(ctx, case, got, numeric)
+        if not problems:
+            return []
+        first = first or [*problems, *([note] if note else [])]
+    return first
+
+
+def derivative_of_own_forward(ctx: CheckContext, case: Case, got: dict[str, object]) -> bool:
+    """Whether a backward whose forward is wrong on `case` returned the exact derivative of
+    that forward (what matches_reference accepts instead of the reference's gradients)."""
+    if ctx.function.kind != "backward" or not forward_is_wrong(ctx, case):
+        return False
+    coordinates = _coordinates(ctx, case, dict(ctx.function.gradient_of))
+    try:
+        numeric = numeric_gradients(ctx, case, coordinates, ctx.student)
+    except STUDENT_FAILURES:
+        return False
+    return not _compare(ctx, case, got, numeric)
 
 
 def _compare(
@@ -158,10 +208,12 @@ def _compare(
     for name, arg in ctx.function.gradient_of.items():
         expected_shape = np.shape(case.args[arg])
         analytic = as_array(got[name])
-        if analytic is None or analytic.shape != expected_shape:
+        same_shape = None if analytic is None else aligned(analytic, expected_shape)
+        if same_shape is None:
             shape = "not an array" if analytic is None else f"shape {analytic.shape}"
             problems.append(f"{name}: expected shape {expected_shape}, got {shape}")
             continue
+        analytic = same_shape
         probed = [index for (grad, index) in numeric if grad == name]
         yours = np.array([analytic[index] for index in probed])
         theirs = np.array([numeric[(name, index)] for index in probed])

@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from grader import course
-from grader.sandbox.client import Reply, Worker, WorkerHandle
+from grader.sandbox.client import Reply, StudentCallFailed, Worker, WorkerHandle
 from grader.sandbox.codec import RngSeed
 
 
@@ -31,23 +31,64 @@ class Implementation(Protocol):
     def forget(self, values: list) -> None: ...
 
 
+def returned_nothing(value: object, keep: tuple[int, ...], drop: tuple[int, ...]) -> bool | None:
+    """True for a starter stub's answer: None, or None in every position of the returned
+    tuple that is neither a dict (an update rule's config), kept in the worker (a forward's
+    cache) nor dropped; False for an answer with a value; None when nothing came back to
+    judge by."""
+    if value is None:
+        return True
+    if not isinstance(value, tuple | list):
+        return False
+    judged = [
+        item
+        for position, item in enumerate(value)
+        if position not in keep and position not in drop and not isinstance(item, dict)
+    ]
+    return all(item is None for item in judged) if judged else None
+
+
 class StudentImplementation:
-    """Calls the student's function in the worker, in whichever module defines it."""
+    """Calls the student's function in the worker, in whichever module defines it, and
+    notes which functions answered like a starter stub (`not_implemented`)."""
 
     def __init__(self, worker: Worker, module_of: Callable[[str], str]) -> None:
         self.worker = worker
         self.module_of = module_of
+        self.stubbed: dict[str, str] = {}  # function -> how it showed it is a stub
+        self.answered: set[str] = set()  # functions that returned a value at least once
 
     def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
-        return self.worker.call(
-            self.module_of(function),
-            function,
-            args,
-            dict(kwargs or {}),
-            keep=keep,
-            drop=drop,
-            return_args=return_args,
-        )
+        try:
+            reply = self.worker.call(
+                self.module_of(function),
+                function,
+                args,
+                dict(kwargs or {}),
+                keep=keep,
+                drop=drop,
+                return_args=return_args,
+            )
+        except StudentCallFailed as failure:
+            if failure.error.kind == "exception" and failure.error.type == "NotImplementedError":
+                self.stubbed.setdefault(function, "raised NotImplementedError")
+            raise
+        nothing = returned_nothing(reply.value, keep, drop)
+        if nothing:
+            self.stubbed.setdefault(function, "returned None")
+        elif nothing is False:
+            self.answered.add(function)
+        return reply
+
+    def observe_afresh(self) -> None:
+        """Forget what earlier calls showed (before grading another function)."""
+        self.stubbed.clear()
+        self.answered.clear()
+
+    def not_implemented(self, function: str) -> str | None:
+        """How `function` showed itself a stub since `observe_afresh` (it raised
+        NotImplementedError or returned None and never returned a value), else None."""
+        return None if function in self.answered else self.stubbed.get(function)
 
     def call_many(self, function: str, arg_list: list, select: int | None) -> list:
         return self.worker.call_many(self.module_of(function), function, arg_list, select=select)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grader.checks.compare import aligned
 from grader.checks.implementations import Implementation
 from grader.checks.procedures import MalformedResult
 
@@ -213,13 +214,14 @@ class Pieces:
 
 
 def as_float_array(value: object, shape: tuple[int, ...], what: str) -> np.ndarray:
-    """A returned array of the expected shape, else a MalformedResult naming the function."""
+    """A returned array of the expected shape (or one differing only in axes of size 1,
+    reshaped to it), else a MalformedResult naming the function."""
     if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu":
         kind = f"array of dtype {value.dtype}" if isinstance(value, np.ndarray) else type(value)
         raise MalformedResult(f"{what} should be a float array of shape {shape}, got {kind}")
-    if value.shape != shape:
+    if (same_shape := aligned(value, shape)) is None:
         raise MalformedResult(f"{what} has shape {value.shape}; expected {shape}")
-    return value.astype(np.float64, copy=False)
+    return same_shape.astype(np.float64, copy=False)
 
 
 def as_number(value: object, what: str) -> float:

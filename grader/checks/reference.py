@@ -1,4 +1,8 @@
-"""matches_reference: outputs (and written-back state) equal the hidden reference's."""
+"""matches_reference: outputs (and written-back state) equal the hidden reference's.
+
+A backward runs on its own forward's cache; where that forward is wrong, the backward also
+passes as the exact derivative of it (gradient.derivative_of_own_forward), so that the
+forward's mistake is charged on the forward only."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from grader.assignments.spec import CaseGenerator, Check, FunctionSpec
 from grader.checks.compare import compare_outputs
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
+from grader.checks.gradient import derivative_of_own_forward
 from grader.checks.mistakes import identify_mistake, record_failure_paths
 
 
@@ -38,6 +43,7 @@ class MatchesReference(Check):
             raise ValueError(
                 f"spec error: no inputs for {ctx.function.name} in cases {start}:{stop}"
             )
+        own_forward = []
         for number, case in enumerate(cases, start + 1):
             expected = ctx.expected(case)
             record_failure_paths(ctx, case)
@@ -47,12 +53,25 @@ class MatchesReference(Check):
             except STUDENT_FAILURES as error:
                 return Outcome(False, f"{where}\n{explain_failure(ctx.function.name, error)}")
             problems = compare_outputs(got, expected, ctx.function.tolerance)
+            if problems and derivative_of_own_forward(ctx, case, got):
+                own_forward.append(number)
+                continue
             if problems:
                 lines = [where, *problems]
                 if mistake := identify_mistake(ctx, case, got):
                     lines.append(mistake)
                 return Outcome(False, "\n".join(lines))
-        return Outcome(True, f"{len(cases)} inputs checked")
+        return Outcome(True, f"{len(cases)} inputs checked" + own_forward_note(ctx, own_forward))
+
+
+def own_forward_note(ctx: CheckContext, numbers: list[int]) -> str:
+    if not numbers:
+        return ""
+    listed = ", ".join(str(number) for number in numbers)
+    return (
+        f"; on input {listed} your {ctx.function.forward} is wrong, and your gradients "
+        f"are its exact derivative"
+    )
 
 
 def valid_range(case_range: object) -> bool:

@@ -16,7 +16,7 @@ from typing import ClassVar
 import numpy as np
 
 from grader.assignments.spec import Check, FunctionSpec
-from grader.checks.compare import compare_value
+from grader.checks.compare import aligned, compare_value
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.implementations import Implementation
 from grader.checks.inputs import away_from_zero
@@ -126,9 +126,10 @@ def trajectory(
                 outputs = unpack(value.value, ("next_w", "config"), name)
                 if not isinstance(outputs["config"], dict):
                     raise MalformedResult(f"{name} should return its config as a dict")
-                next_w = np.asarray(outputs["next_w"], dtype=np.float64)
-                if next_w.shape != SHAPE:
-                    raise MalformedResult(f"{name} returned next_w of shape {next_w.shape}")
+                returned = np.asarray(outputs["next_w"], dtype=np.float64)
+                next_w = aligned(returned, SHAPE)
+                if next_w is None:
+                    raise MalformedResult(f"{name} returned next_w of shape {returned.shape}")
             except (*STUDENT_FAILURES, TypeError, ValueError) as error:
                 return history, error
             weights[index], configs[index] = next_w, outputs["config"]

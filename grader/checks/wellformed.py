@@ -1,5 +1,6 @@
 """returns_well_formed: every returned value has the reference's shape, is float64 and is
-finite wherever the reference's is."""
+finite wherever the reference's is. The one check that charges a shape differing only in
+axes of size 1 (every value check accepts it: grader.checks.compare.aligned)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import ClassVar
 import numpy as np
 
 from grader.assignments.spec import CaseGenerator, Check, FunctionSpec
-from grader.checks.compare import describe_shape
+from grader.checks.compare import describe_shape, shape_problem
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_case
 from grader.checks.procedures import as_array
@@ -22,8 +23,8 @@ def problem_with(name: str, got: object, expected: object) -> str | None:
         return f"{name} should be a float64 array or number, got {describe_shape(got)}"
     if isinstance(got, np.ndarray) and got.dtype != np.float64:
         return f"{name} has dtype {got.dtype}; return float64"
-    if got_array.shape != expected_array.shape:
-        return f"{name} has shape {got_array.shape}, expected {expected_array.shape}"
+    if problem := shape_problem(name, got_array, expected_array.shape):
+        return problem
     bad = np.isfinite(expected_array) & ~np.isfinite(got_array)
     if bad.any():
         return f"{name} contains inf or nan where finite values are expected"

@@ -12,7 +12,9 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from grader.checks.compare import aligned
 from grader.checks.implementations import Implementation
+from grader.checks.procedures import as_array
 from grader.checks.properties import Property, PropertyViolation
 
 DROPOUT_UNITS = 20_000
@@ -29,22 +31,26 @@ def _matrix(bound: float, rows=(1, 6), cols=(1, 6)) -> st.SearchStrategy[np.ndar
 
 
 def _forward(student: Implementation, name: str, *args) -> np.ndarray:
-    out = student.call(name, args, keep=(1,)).value[0]
+    value = student.call(name, args, keep=(1,)).value
+    out = value[0] if isinstance(value, tuple | list) and value else value
     if not isinstance(out, np.ndarray):
         raise PropertyViolation(f"{name} returned {type(out).__name__} as out, not an array")
     return out
 
 
-def _call(student: Implementation, name: str, *args) -> tuple:
-    value = student.call(name, args).value
-    if not isinstance(value, tuple | list):
-        raise PropertyViolation(f"{name} should return a tuple, got {type(value).__name__}")
+def _call(student: Implementation, name: str, *args, keep: tuple[int, ...] = ()) -> tuple:
+    value = student.call(name, args, keep=keep).value
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        raise PropertyViolation(f"{name} should return a pair, got {type(value).__name__}")
     return tuple(value)
 
 
 def _close(got: object, expected: object, tolerance: float) -> bool:
-    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
-    if got.shape != expected.shape or not np.all(np.isfinite(got)):
+    """Equal up to `tolerance` (scaled by the largest expected entry) and up to axes of
+    size 1, like every value check."""
+    got, expected = as_array(got), np.asarray(expected, dtype=np.float64)
+    got = None if got is None else aligned(got, expected.shape)
+    if got is None or not np.all(np.isfinite(got)):
         return False
     scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
     return bool(np.max(np.abs(got - expected), initial=0.0) <= tolerance * scale)
@@ -162,9 +168,10 @@ softmax_shift_invariant = Property(
 
 def _huge_holds(student: Implementation, example) -> None:
     x, y = example["x"] * example["scale"], example["y"]
-    loss, dx = _call(student, "softmax_loss", x, y)
-    dx = np.asarray(dx, dtype=np.float64)
-    if not (np.isfinite(loss) and np.all(np.isfinite(dx))):
+    loss, dx = (as_array(value) for value in _call(student, "softmax_loss", x, y))
+    if loss is None or dx is None:
+        raise PropertyViolation("softmax_loss should return a number and an array")
+    if not (np.all(np.isfinite(loss)) and np.all(np.isfinite(dx))):
         raise PropertyViolation(f"loss or dx is not finite for logits of size {example['scale']}")
     if loss < -1e-9 or not _close(dx.sum(axis=1), np.zeros(len(y)), 1e-9):
         raise PropertyViolation("the loss must be >= 0 and each row of dx must sum to 0")
@@ -259,9 +266,11 @@ dropout_keeps_fraction_p = Property(
 
 def _scaling_holds(student: Implementation, example) -> None:
     x, p, seed = example["x"], example["p"], example["seed"]
-    out = _dropout(student, x, mode="train", p=p, seed=seed)
-    ok = np.isclose(out, 0.0, atol=0) | np.isclose(out, x / p, rtol=1e-12, atol=0)
-    if out.shape != x.shape or not np.all(ok):
+    out = aligned(_dropout(student, x, mode="train", p=p, seed=seed), x.shape)
+    ok = out is not None and np.all(
+        np.isclose(out, 0.0, atol=0) | np.isclose(out, x / p, rtol=1e-12, atol=0)
+    )
+    if not ok:
         raise PropertyViolation("in train mode every output must be 0 or x/p (inverted dropout)")
     test = _dropout(student, x, mode="test", p=p)
     if not _close(test, x, 0.0):
@@ -301,21 +310,27 @@ dropout_same_seed_same_mask = Property(
 
 
 def _backward_mask_holds(student: Implementation, example) -> None:
+    """Judged against the student's own forward: dx must be the derivative of what that
+    forward computed, out = x * m, so dout * out / x (x is kept away from 0); a backward
+    right for the contract (dout / p on the units the forward kept) passes as well."""
     x, p, seed = example["x"], example["p"], example["seed"]
     param = {"mode": "train", "p": p, "seed": seed}
-    reply = student.call("dropout_forward", (x, param), keep=(1,))
-    out, cache = reply.value
+    out, cache = _call(student, "dropout_forward", x, param, keep=(1,))
     dout = np.linspace(-1.0, 1.0, x.size).reshape(x.shape)
     dx = student.call("dropout_backward", (dout, cache)).value
-    kept = np.asarray(out) != 0
-    if not _close(dx, dout * kept / p, 1e-12):
+    out = aligned(np.asarray(out, dtype=np.float64), x.shape)
+    if out is None:
+        raise PropertyViolation(f"dropout_forward returned out of another shape than x {x.shape}")
+    own_derivative, contract = dout * out / x, dout * (out != 0) / p
+    if not (_close(dx, own_derivative, 1e-12) or _close(dx, contract, 1e-12)):
         raise PropertyViolation(
-            "dx should be dout/p where your forward kept the unit and 0 where it dropped it"
+            "dx should pass dout through exactly the units your forward kept, scaled as your "
+            "forward scaled them (dout * out / x)"
         )
 
 
 dropout_backward_uses_mask = Property(
-    "passes dout/p through exactly the units the forward kept",
+    "passes dout through exactly the units your forward kept, scaled as your forward scaled them",
     lambda: st.fixed_dictionaries(
         {
             "x": _matrix(10.0, (1, 8), (1, 8)).filter(lambda a: np.all(np.abs(a) > 1e-3)),
