@@ -3,16 +3,17 @@ hidden reference and a known-mistake variant of it (both in the grader process).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Protocol
 
 import numpy as np
 
 from grader import course
-from grader.sandbox.client import Reply, Worker, WorkerHandle
+from grader.sandbox.client import Reply, StudentCallFailed, Worker, WorkerHandle
 from grader.sandbox.codec import RngSeed
 
 
@@ -31,26 +32,61 @@ class Implementation(Protocol):
     def forget(self, values: list) -> None: ...
 
 
+def is_stub_result(value: object) -> bool:
+    """What a starter stub returns: nothing (`pass`), or None where the main output goes
+    (`out = None ... return out, cache`)."""
+    return value is None or (isinstance(value, tuple | list) and bool(value) and value[0] is None)
+
+
 class StudentImplementation:
-    """Calls the student's function in the worker, in whichever module defines it."""
+    """Calls the student's function in the worker, in whichever module defines it, and
+    notes which functions only ever answered as a stub does (`stubs`)."""
 
     def __init__(self, worker: Worker, module_of: Callable[[str], str]) -> None:
         self.worker = worker
         self.module_of = module_of
+        self.answered: dict[str, bool] = {}  # function -> whether it ever returned a result
 
     def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
-        return self.worker.call(
-            self.module_of(function),
-            function,
-            args,
-            dict(kwargs or {}),
-            keep=keep,
-            drop=drop,
-            return_args=return_args,
-        )
+        with self._noting(function):
+            reply = self.worker.call(
+                self.module_of(function),
+                function,
+                args,
+                dict(kwargs or {}),
+                keep=keep,
+                drop=drop,
+                return_args=return_args,
+            )
+        self._note(function, not is_stub_result(reply.value))
+        return reply
 
     def call_many(self, function: str, arg_list: list, select: int | None) -> list:
-        return self.worker.call_many(self.module_of(function), function, arg_list, select=select)
+        with self._noting(function):
+            results = self.worker.call_many(
+                self.module_of(function), function, arg_list, select=select
+            )
+        if results:
+            self._note(function, not all(map(is_stub_result, results)))
+        return results
+
+    @contextlib.contextmanager
+    def _noting(self, function: str) -> Iterator[None]:
+        """A call that raised NotImplementedError from the function itself is a stub's."""
+        try:
+            yield
+        except StudentCallFailed as failure:
+            error = failure.error
+            if error.kind == "exception" and error.type == "NotImplementedError":
+                self._note(function, False)
+            raise
+
+    def _note(self, function: str, answered: bool) -> None:
+        self.answered[function] = self.answered.get(function, False) or answered
+
+    def stubs(self) -> list[str]:
+        """The functions called that never returned more than a stub does."""
+        return [function for function, answered in self.answered.items() if not answered]
 
     def forget(self, values: list) -> None:
         """Free objects kept in the worker (handles among `values`; the rest is ignored)."""
