@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,7 +20,8 @@ from grader.assignments.spec import AssignmentSpec, Check, FunctionSpec
 from grader.checks.context import CheckContext, Outcome, not_implemented
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.recording import NotRecorded, ReferenceSource
-from grader.report.model import CheckResult, Report
+from grader.problems import collapse, module_problems, stubbed_functions
+from grader.report.model import CheckResult, ModuleProblem, Report
 from grader.sandbox.client import Worker
 from grader.sandbox.launcher import Isolation, choose_isolation, cuda_devices
 from grader.submission import Submission, load_submission
@@ -229,13 +231,24 @@ def isolation_for(assignment: AssignmentSpec, options: GradeOptions) -> Isolatio
     return choose_isolation(0 if on_gpu else options.memory_bytes)
 
 
+class Graded(NamedTuple):
+    """What grading one assignment found."""
+
+    results: list[CheckResult]
+    isolation: str  # how the worker was isolated
+    device: str
+    problems: tuple[ModuleProblem, ...]  # files that failed as they were imported
+    not_implemented: tuple[str, ...]  # graded functions that only answered as stubs do
+    waiting: tuple[str, ...]  # graded backwards whose forward is not implemented yet
+
+
 def grade_submission(
     assignment: AssignmentSpec,
     submission: Submission,
     options: GradeOptions,
     timings: dict[str, float],
     source: ReferenceSource | None = None,
-) -> tuple[list[CheckResult], str, str]:
+) -> Graded:
     source = source or ReferenceSource()
     isolation = isolation_for(assignment, options)
     reference = source.reference(assignment.reference_module)
@@ -251,9 +264,9 @@ def grade_submission(
         student = StudentImplementation(
             worker, lambda name: submission.module_of(name, expected.get(name, ""))
         )
-        for function in chosen_functions(assignment, options.only):
-            student.observe_afresh()
-            graded = [
+        graded = chosen_functions(assignment, options.only)
+        for function in graded:
+            checked = [
                 run_check(
                     assignment,
                     function,
@@ -270,15 +283,25 @@ def grade_submission(
                 )
             ]
             if how := student.not_implemented(function.name):
-                graded = [stub_result(result, how) for result in graded]
-            results += [replace(r, feedback=submission.locate(r.feedback)) for r in graded]
+                checked = [stub_result(result, how) for result in checked]
+            results += [replace(r, feedback=submission.locate(r.feedback)) for r in checked]
     for key, seconds in (
         ("worker_start", worker.start_seconds),
         ("student_calls", worker.busy_seconds),
         ("reference_calls", reference.seconds),
     ):
         timings[key] = timings.get(key, 0.0) + seconds
-    return results, isolation.describe(worker.sealing), environment.device_name
+    names = [function.name for function in graded]
+    problems = module_problems(worker.import_problems(), submission, names, student.module_of)
+    stubs = stubbed_functions(graded, student, problems)
+    return Graded(
+        [collapse(result, problems, stubs) for result in results],
+        isolation.describe(worker.sealing),
+        environment.device_name,
+        problems,
+        tuple(name for name, forward in stubs.items() if forward == name),
+        tuple(name for name, forward in stubs.items() if forward != name),
+    )
 
 
 def grade(
@@ -299,13 +322,18 @@ def grade(
         submission = load_submission(Path(submission_path), Path(scratch) / "submission")
         results: list[CheckResult] = []
         isolation, devices = "", []
+        problems: list[ModuleProblem] = []
+        stubs: list[str] = []
+        waiting: list[str] = []
         timings: dict[str, float] = {}
         for assignment in assignments:
-            graded, isolation, device = grade_submission(
-                assignment, submission, options, timings, source
-            )
-            results += graded
-            devices.append(device)
+            graded = grade_submission(assignment, submission, options, timings, source)
+            results += graded.results
+            isolation = graded.isolation
+            devices.append(graded.device)
+            problems += [problem for problem in graded.problems if problem not in problems]
+            stubs += graded.not_implemented
+            waiting += graded.waiting
     title = " + ".join(assignment.title for assignment in assignments)
     return Report(
         assignment=assignment_id,
@@ -319,5 +347,8 @@ def grade(
         execution_time=time.perf_counter() - began,
         notes=submission.notes,
         hidden_not_run=hidden_not_run(assignments, options),
+        problems=tuple(problems),
+        not_implemented=tuple(dict.fromkeys(stubs)),
+        waiting=tuple(dict.fromkeys(waiting)),
         timings=timings,
     )

@@ -3,7 +3,9 @@
 A notebook's code cells become one Python module without running anything: IPython syntax
 that is not Python (magics, shell escapes, help) is blanked line by line, so the module
 parses, its functions are located like any module's, and line numbers stay countable per
-cell (a `# cell N` line precedes the lines of the notebook's N-th cell).
+cell (a `# cell N` line precedes the lines of the notebook's N-th cell). The worker
+recognizes a module that starts with such a line and runs it cell by cell, so one failing
+cell does not keep the others from being graded.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ it must compute, and its body raises `NotImplementedError` until you replace it.
 ignored, and so are IPython magics (`%...` lines, and whole cells that start with `%%`,
 `%%time` included), shell commands (`!...`) and help (`name?`). Each function may live in
 any code cell, and you may add cells of your own. Every code cell runs, top to bottom, when
-the notebook is graded, so a cell that fails (one that reads a file only you have, say)
-costs every check.
+the notebook is graded; a cell that fails (one that reads a file only you have, say) is
+reported, the later cells still run, but what it would have defined is missing.
 """
 
 
@@ -92,6 +94,12 @@ def notebook_source(path: Path, shown_as: Path | None = None) -> str:
         if cell.cell_type == "code":
             lines += [CELL_MARKER.format(number), *_python_lines(cell.source)]
     return "".join(f"{line}\n" for line in lines)
+
+
+def cell_sources(source: str) -> list[str]:
+    """The text of each code cell of a `notebook_source` module, in order (what the
+    worker runs one by one)."""
+    return re.split(r"^# cell \d+\n", source, flags=re.MULTILINE)[1:]
 
 
 def cell_line(source: str, line: int) -> tuple[int, int] | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from grader.notebooks import NotebookError, cell_line, notebook_source
+from grader.notebooks import NotebookError, cell_line, cell_sources, notebook_source
 
 MAX_FILE_BYTES = 5 * 2**20
 MAX_TOTAL_BYTES = 50 * 2**20
@@ -165,6 +165,13 @@ def _syntax_note(name: str, source: str, error: SyntaxError | ValueError, notebo
     return f"{name} has a syntax error" + (f" on line {line}" if line else "") + f": {message}"
 
 
+def _parsed(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+
+
 def _definitions(
     directory: Path, origins: dict[str, Origin]
 ) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
@@ -172,14 +179,15 @@ def _definitions(
     notes = []
     for path in sorted(directory.glob("*.py")):
         source = path.read_text(encoding="utf-8", errors="replace")
+        origin = origins.get(path.name)
         try:
-            tree = ast.parse(source)
+            trees = [ast.parse(source)]
         except (SyntaxError, ValueError) as error:  # ValueError: a null byte, before 3.11
-            origin = origins.get(path.name)
             notebook = origin.notebook if origin else ""
             notes.append(_syntax_note(path.name, source, error, notebook))
-            continue
-        for name in _top_level_names(tree):
+            # the worker runs a notebook cell by cell: the cells that parse still count
+            trees = list(filter(None, map(_parsed, cell_sources(source)))) if origin else []
+        for name in set().union(*map(_top_level_names, trees)):
             found.setdefault(name, []).append(path.stem)
     return {name: tuple(modules) for name, modules in found.items()}, tuple(notes)
 

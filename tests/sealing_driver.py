@@ -29,7 +29,7 @@ def main() -> None:
     for folder in sys.argv[2:]:
         with tempfile.TemporaryDirectory() as scratch:
             submission = load_submission(Path(folder), Path(scratch) / "submission")
-            results, isolation, _ = grade_submission(
+            results, isolation, *_ = grade_submission(
                 narrowed, submission, GradeOptions(timeout=8.0), {}
             )
         points = {name: [0.0, 0.0] for name in names}

@@ -6,16 +6,18 @@ import ast
 import json
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import CORPUS, ROOT, graded, submission_with
+from conftest import CORPUS, FAST, ROOT, graded, submission_with
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from typer.testing import CliRunner
 
 from grader.cli import app
 from grader.notebooks import NotebookError, notebook_source, starter_notebook
+from grader.report.text import render_text
 from grader.starter import starter_modules
 from grader.submission import SubmissionError, load_submission
 
@@ -204,7 +206,8 @@ def test_the_starter_notebook_scores_zero_and_says_not_implemented(tmp_path: Pat
     nbformat.write(starter_notebook("initializers"), path)
     report = graded(path, assignment="initializers")
     assert report.results and sum(result.score for result in report.results) == 0
-    assert all("NotImplementedError" in result.feedback for result in report.results)
+    assert set(report.not_implemented) == {result.function for result in report.results}
+    assert all("is not implemented yet" in result.feedback for result in report.results)
 
 
 def test_a_failure_points_at_the_notebook_cell(tmp_path: Path) -> None:
@@ -219,5 +222,54 @@ def test_a_failure_points_at_the_notebook_cell(tmp_path: Path) -> None:
     assert any("work.ipynb, cell 3, line 2" in text for text in feedback), feedback
     assert not any("work.py" in text for text in feedback)
     missing = [r.feedback for r in report.results if r.function == "relu_forward"]
-    listed = "no layers.py was handed in (your files: work.ipynb)"
-    assert missing and all(listed in text for text in missing), missing
+    assert missing and all("layers.py was not handed in" in text for text in missing), missing
+    (problem,) = [p for p in report.problems if "relu_forward" in p.functions]
+    assert problem.message == "no layers.py was handed in (your files: work.ipynb)"
+
+
+def _exploring(path: Path, exploration: str) -> Path:
+    """A notebook as students keep them: the graded functions in cells of their own, and
+    between them a cell that explores (and fails when the grader runs it)."""
+    return write_notebook(
+        path,
+        new_markdown_cell("# Layers\nMy implementation."),
+        new_code_cell("import numpy as np\n%matplotlib inline"),
+        new_code_cell("def relu_forward(x):\n    out = np.maximum(0, x)\n    return out, x"),
+        new_code_cell(exploration),
+        new_code_cell(
+            "def relu_backward(dout, cache):\n    x = cache\n    dx = dout.copy()\n"
+            "    dx[x <= 0] = 0\n    return dx"
+        ),
+    )
+
+
+RELU_ONLY = replace(FAST, only=("relu_forward", "relu_backward"))
+
+
+def test_a_failing_exploratory_cell_is_named_once_and_the_others_are_graded(
+    tmp_path: Path,
+) -> None:
+    exploration = "X_small = np.load('cifar_small.npy')\nprint(relu_forward(X_small)[0].mean())"
+    report = graded(_exploring(tmp_path / "layers.ipynb", exploration), RELU_ONLY)
+    (problem,) = report.problems
+    assert (problem.kind, problem.file, problem.cell, problem.line) == (
+        "cell",
+        "layers.ipynb",
+        4,
+        1,
+    )
+    assert problem.exception == "FileNotFoundError" and "cifar_small.npy" in problem.message
+    assert problem.code == "X_small = np.load('cifar_small.npy')"
+    assert "cell 4 reads a file that was not handed in" in problem.hint
+    assert report.score == report.max_score > 0  # both functions, cells 3 and 5, graded
+    text = render_text(report)
+    assert text.count("cifar_small.npy") == 2  # the error and the line that raised it
+    assert text.startswith("! layers.ipynb, cell 4 failed when the notebook was run")
+
+
+def test_a_cell_with_a_syntax_error_leaves_the_others_graded(tmp_path: Path) -> None:
+    notebook = _exploring(tmp_path / "work.ipynb", "for epoch in range(10)\n    train()")
+    report = graded(notebook, RELU_ONLY)
+    (problem,) = report.problems
+    assert (problem.exception, problem.cell, problem.line) == ("SyntaxError", 4, 1)
+    assert report.score == report.max_score > 0

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,16 @@ from grader.report.html import render_html
 from grader.report.json_report import HIDDEN_NOTE, to_results
 from grader.report.junit import render_junit
 from grader.report.markdown import render_markdown
-from grader.report.model import Attachments, Band, CheckResult, Plot, Report, Series, Table
+from grader.report.model import (
+    Attachments,
+    Band,
+    CheckResult,
+    ModuleProblem,
+    Plot,
+    Report,
+    Series,
+    Table,
+)
 from grader.report.render import RENDERERS
 from grader.report.text import render_text
 
@@ -391,3 +401,93 @@ def test_browser_screenshot(chromium_binary: str, html_page: Path, tmp_path: Pat
     if target := os.environ.get("GRADER_SCREENSHOT_DIR"):
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(target) / "report.png")
+
+
+# --- problems with the submission, stated once at the top ------------------------------
+
+CS231N = "No module named 'cs231n'"
+UNGRADED = ("relu_forward", "softmax_loss")
+
+
+@pytest.fixture(scope="module")
+def broken(report: Report) -> Report:
+    """The hand-built report as a grading of a layers.py whose first line imports a sibling
+    package gives it: every check of two functions not graded, one function a stub."""
+    problem = ModuleProblem(
+        file="layers.py",
+        kind="import",
+        exception="ModuleNotFoundError",
+        message=CS231N,
+        line=1,
+        code="from cs231n.im2col import *",
+        hint="put the code you use from cs231n into layers.py, or hand in the cs231n folder",
+        functions=UNGRADED,
+    )
+    not_graded = "not graded: layers.py failed to import (see the top of the report)"
+    results = tuple(
+        replace(result, score=0.0, passed=False, feedback=not_graded)
+        if result.function in UNGRADED
+        else result
+        for result in report.results
+    )
+    return replace(report, results=results, problems=(problem,), not_implemented=("he_normal",))
+
+
+def _before(text: str, first: str, then: str) -> bool:
+    return first in text and then in text and text.index(first) < text.index(then)
+
+
+def test_text_states_an_import_failure_once_above_the_table(broken: Report) -> None:
+    text = render_text(broken)
+    assert text.count(CS231N) == 1
+    assert _before(text, CS231N, "function")
+    assert "at layers.py, line 1: from cs231n.im2col import *" in text
+    assert "hint: put the code you use from cs231n into layers.py" in _words(text)
+    assert "Not implemented yet: he_normal" in text
+    assert "layers.py (2 functions)" in text  # one row for the module's functions
+    assert "not graded: layers.py failed to import" not in text  # not repeated per check
+    assert not any(line.startswith("│ relu_forward") for line in text.splitlines())
+    assert "layers.py failed to import" in _words(text.split("what failed")[-1])  # summary
+
+
+def test_results_json_states_it_first_in_output(broken: Report) -> None:
+    data = to_results(broken)
+    assert data["output"].startswith("layers.py failed to import:\n  ModuleNotFoundError: ")
+    assert data["output"].count(CS231N) == 1
+    assert "  not graded: relu_forward, softmax_loss\n" in data["output"]
+    assert data["extra_data"]["problems"][0]["line"] == 1
+    assert data["extra_data"]["not_implemented"] == ["he_normal"]
+    for test in data["tests"]:
+        if test["tags"][0] in UNGRADED:
+            assert test["output"].startswith("not graded: layers.py failed to import")
+
+
+def test_junit_states_it_in_a_first_suite_of_errors(broken: Report) -> None:
+    text = render_junit(broken)
+    assert text.count(CS231N) == 1
+    root = ET.fromstring(text)
+    first = root.find("testsuite")
+    assert first.get("name") == "submission"
+    errors = first.findall("testcase/error")
+    assert [error.get("message") for error in errors] == [
+        "layers.py failed to import:",
+        "Not implemented yet: he_normal",
+    ]
+    assert "at layers.py, line 1" in errors[0].text
+    assert (root.get("errors"), root.get("tests")) == ("2", str(len(broken.results) + 2))
+
+
+def test_markdown_and_html_state_it_once_above_the_table(broken: Report) -> None:
+    markdown = render_markdown(broken)
+    assert markdown.count(CS231N) == 1 and _before(markdown, CS231N, "| function |")
+    assert "| layers.py: `relu_forward`, `softmax_loss` | 0/" in markdown
+    page = render_html(broken)
+    assert page.count(escape(CS231N)) == 1 and _before(page, escape(CS231N), "<table")
+    assert "layers.py: <code>relu_forward</code>, <code>softmax_loss</code>" in page
+
+
+def test_a_report_without_problems_has_no_problem_part(report: Report) -> None:
+    assert not render_text(report).startswith("!")
+    assert "Not implemented" not in render_text(report)
+    assert ET.fromstring(render_junit(report)).find("testsuite").get("name") != "submission"
+    assert to_results(report)["output"].startswith(report.title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,8 +106,8 @@ def _call_failure(function: str, module: str, error: CallError) -> str:
     raised = f"raised {error.type}: {error.message}".rstrip(": ")
     if error.kind == "import":
         text = f"{function} could not be called: importing {module}.py {raised}"
-    elif error.type == "NotImplementedError":
-        text = not_implemented(function, raised)
+    elif error.type == "NotImplementedError":  # where it raised tells nothing more
+        return not_implemented(function, raised)
     else:
         text = f"{function} {raised}"
     return f"{text}\n  at {error.where}" if error.where else text
@@ -127,3 +128,50 @@ def _printed(stdout: str) -> str:
         f"\n    [... {len(lines) - OUTPUT_LINES} more lines]" if len(lines) > OUTPUT_LINES else ""
     )
     return f"\n  your code printed:\n    {shown}{more}"
+
+
+def not_graded(reason: str) -> str:
+    """The feedback of a check that a problem reported once at the top of the report
+    (a module that failed to import, a function not implemented yet) kept from grading."""
+    return f"not graded: {reason} (see the top of the report)"
+
+
+MAIN_GUARD = 'if __name__ == "__main__":'
+
+
+def import_hint(error: CallError, file: str, cell: int = 0) -> str:
+    """What the student can do about `file` (a module, or the notebook it came from)
+    failing as the grader imported it; `cell` is the notebook cell that failed, if any."""
+    missing = re.fullmatch(r"No module named '([\w.]+)'", error.message)
+    if error.kind == "missing":
+        return f"hand in {file} with the functions the assignment asks for"
+    if error.kind == "timeout":
+        return (
+            f"importing {file} did not finish: code at its top level (training, a long "
+            f"loop) runs when it is graded; move it into a function or under `{MAIN_GUARD}`"
+        )
+    if error.type == "ModuleNotFoundError" and missing:
+        package = missing.group(1).split(".")[0]
+        return (
+            f"{package} is neither part of your submission nor installed where it is graded: "
+            f"put the code you use from it into {file}, or hand in the {package} package "
+            f"folder with your files"
+        )
+    if error.type == "ImportError" and "relative import" in error.message:
+        return "import your other modules by name (`from layers import ...`), not relatively"
+    if error.type == "SyntaxError":
+        return f"none of {file} can run until it parses: fix the syntax error"
+    if cell and error.type == "FileNotFoundError":
+        return (
+            f"cell {cell} reads a file that was not handed in; the other cells were graded. "
+            f"Leave such cells out of the notebook you hand in, or hand in the file"
+        )
+    if cell:
+        return (
+            f"cell {cell} fails when the notebook runs from the top; the other cells were "
+            f"graded, but what cell {cell} defines after the failing line is missing"
+        )
+    return (
+        f"the top level of {file} runs when it is graded: move code that explores or "
+        f"loads data into a function or under `{MAIN_GUARD}`"
+    )

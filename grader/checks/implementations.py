@@ -3,10 +3,11 @@ hidden reference and a known-mistake variant of it (both in the grader process).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Protocol
 
 import numpy as np
@@ -50,16 +51,17 @@ def returned_nothing(value: object, keep: tuple[int, ...], drop: tuple[int, ...]
 
 class StudentImplementation:
     """Calls the student's function in the worker, in whichever module defines it, and
-    notes which functions answered like a starter stub (`not_implemented`)."""
+    notes which functions only ever answered as a starter stub does (`stubs`,
+    `not_implemented`)."""
 
     def __init__(self, worker: Worker, module_of: Callable[[str], str]) -> None:
         self.worker = worker
         self.module_of = module_of
-        self.stubbed: dict[str, str] = {}  # function -> how it showed it is a stub
-        self.answered: set[str] = set()  # functions that returned a value at least once
+        self.answered: dict[str, bool] = {}  # function -> whether it ever returned a result
+        self.stubbed: dict[str, str] = {}  # function -> how it showed itself a stub
 
     def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
-        try:
+        with self._noting(function):
             reply = self.worker.call(
                 self.module_of(function),
                 function,
@@ -69,29 +71,45 @@ class StudentImplementation:
                 drop=drop,
                 return_args=return_args,
             )
-        except StudentCallFailed as failure:
-            if failure.error.kind == "exception" and failure.error.type == "NotImplementedError":
-                self.stubbed.setdefault(function, "raised NotImplementedError")
-            raise
         nothing = returned_nothing(reply.value, keep, drop)
-        if nothing:
-            self.stubbed.setdefault(function, "returned None")
-        elif nothing is False:
-            self.answered.add(function)
+        if nothing is not None:
+            self._note(function, not nothing, "returned None")
         return reply
 
-    def observe_afresh(self) -> None:
-        """Forget what earlier calls showed (before grading another function)."""
-        self.stubbed.clear()
-        self.answered.clear()
+    def call_many(self, function: str, arg_list: list, select: int | None) -> list:
+        with self._noting(function):
+            results = self.worker.call_many(
+                self.module_of(function), function, arg_list, select=select
+            )
+        judged = [returned_nothing(value, (), ()) for value in results]
+        if any(nothing is not None for nothing in judged):
+            self._note(function, False in judged, "returned None")
+        return results
+
+    @contextlib.contextmanager
+    def _noting(self, function: str) -> Iterator[None]:
+        """A call that raised NotImplementedError from the function itself is a stub's."""
+        try:
+            yield
+        except StudentCallFailed as failure:
+            error = failure.error
+            if error.kind == "exception" and error.type == "NotImplementedError":
+                self._note(function, False, "raised NotImplementedError")
+            raise
+
+    def _note(self, function: str, answered: bool, how: str) -> None:
+        self.answered[function] = self.answered.get(function, False) or answered
+        if not answered:
+            self.stubbed.setdefault(function, how)
+
+    def stubs(self) -> list[str]:
+        """The functions called that never returned more than a stub does."""
+        return [function for function, answered in self.answered.items() if not answered]
 
     def not_implemented(self, function: str) -> str | None:
-        """How `function` showed itself a stub since `observe_afresh` (it raised
-        NotImplementedError or returned None and never returned a value), else None."""
-        return None if function in self.answered else self.stubbed.get(function)
-
-    def call_many(self, function: str, arg_list: list, select: int | None) -> list:
-        return self.worker.call_many(self.module_of(function), function, arg_list, select=select)
+        """How `function` showed itself a stub (it raised NotImplementedError or returned
+        None, and never returned a value), else None."""
+        return self.stubbed.get(function) if self.answered.get(function) is False else None
 
     def forget(self, values: list) -> None:
         """Free objects kept in the worker (handles among `values`; the rest is ignored)."""

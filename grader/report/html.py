@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
-from grader.report.json_report import summary
+from grader.report.json_report import problem_texts, summary
 from grader.report.junit import printable
-from grader.report.model import FunctionTotal, Plot, Report, Table, format_score
+from grader.report.model import Plot, Report, Table, TableRow, format_score
 from grader.report.plots import plot_data_uri
 
 # Feedback longer than this is folded into a <details> so the page stays scannable.
@@ -26,6 +26,7 @@ caption { text-align: left; font-weight: bold; padding: 0.2em 0; white-space: no
 pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; white-space: pre-wrap; }
 .ok { color: #17692e; } .partial { color: #8a5a00; } .fail { color: #b00020; }
 .summary { font-weight: bold; } .meta { color: #555; }
+pre.problem { background: #fdecea; border-left: 4px solid #b00020; }
 """
 
 
@@ -33,7 +34,10 @@ def _text(value: object) -> str:
     return escape(printable(value))
 
 
-def _status(total: FunctionTotal) -> str:
+def _status(row: TableRow) -> str:
+    total = row.total
+    if row.problem is not None:
+        return '<td class="fail">not graded</td>'
     if total.score >= total.max_score:
         return '<td class="ok">ok</td>'
     if total.score == 0:
@@ -47,10 +51,10 @@ def _functions_table(report: Report) -> list[str]:
         "<thead><tr><th>function</th><th>points</th><th>status</th></tr></thead>",
         "<tbody>",
     ]
-    for total in report.functions():
+    for row in report.rows():
         lines.append(
-            f"<tr><td><code>{_text(total.function)}</code></td>"
-            f'<td class="num">{format_score(total)}</td>{_status(total)}</tr>'
+            f"<tr><td>{_label(row)}</td>"
+            f'<td class="num">{format_score(row.total)}</td>{_status(row)}</tr>'
         )
     lines += [
         "</tbody>",
@@ -59,6 +63,13 @@ def _functions_table(report: Report) -> list[str]:
         "</table>",
     ]
     return lines
+
+
+def _label(row: TableRow) -> str:
+    if row.problem is None:
+        return f"<code>{_text(row.total.function)}</code>"
+    listed = ", ".join(f"<code>{_text(name)}</code>" for name in row.problem.functions)
+    return f"{_text(row.problem.file)}: {listed}"
 
 
 def _feedback(text: str) -> str:
@@ -98,13 +109,14 @@ def render_html(report: Report) -> str:
         "</head>",
         "<body>",
         f"<h1>{_text(report.title)}</h1>",
+        *(f'<pre class="problem">{_text(text)}</pre>' for text in problem_texts(report)),
         f'<p class="summary">{_text(summary(report))}</p>',
         *_functions_table(report),
         f'<p class="meta">Isolation: {_text(report.isolation)}</p>',
     ]
     if report.notes:
         lines += ["<ul>", *(f"<li>{_text(note)}</li>" for note in report.notes), "</ul>"]
-    failed = [result for result in report.results if not result.passed]
+    failed = report.failed()
     if failed:
         lines.append("<h2>What failed</h2>")
     for result in failed:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 
-from grader.report.model import Report, format_score
+from grader.report.model import ModuleProblem, Report, format_score
 
 
 def to_results(report: Report) -> dict:
@@ -29,7 +29,7 @@ def to_results(report: Report) -> dict:
         )
     return envelope(
         report.score,
-        visible_summary(report),
+        "\n\n".join([*problem_texts(report), visible_summary(report)]),
         tests,
         {
             "assignment": report.assignment,
@@ -44,6 +44,9 @@ def to_results(report: Report) -> dict:
                 for test, result in zip(tests, report.results, strict=True)
             },
             "notes": list(report.notes),
+            "problems": [asdict(problem) for problem in report.problems],
+            "not_implemented": list(report.not_implemented),
+            "waiting": list(report.waiting),
         },
         round(report.execution_time, 3),
     )
@@ -87,14 +90,66 @@ def has_hidden_checks(report: Report) -> bool:
     return report.hidden_not_run > 0 or any(r.visibility != "visible" for r in report.results)
 
 
+def problem_headline(problem: ModuleProblem) -> str:
+    """One line on what went wrong with a file, the first of `problem_text`."""
+    if problem.kind == "missing":
+        return f"{problem.file} was not handed in"
+    if problem.kind == "cell":
+        return f"{problem.file}, cell {problem.cell} failed when the notebook was run"
+    return f"{problem.file} failed to import"
+
+
+def problem_text(problem: ModuleProblem) -> str:
+    """A module problem as every report states it, once, at its top: what went wrong,
+    where, what to do, and which functions it left ungraded, in one line."""
+    if problem.kind == "missing":
+        lines = [f"{problem_headline(problem)}: {problem.message}"]
+    else:
+        lines = [
+            f"{problem_headline(problem)}:",
+            f"  {problem.exception}: {problem.message}".rstrip(": "),
+        ]
+        if problem.line:
+            lines.append(f"  at {problem.place}: {problem.code}".rstrip(": "))
+    if problem.hint:
+        lines.append(f"  hint: {problem.hint}")
+    if problem.functions:
+        lines.append(f"  not graded: {', '.join(problem.functions)}")
+    return "\n".join(lines)
+
+
+def not_implemented_text(report: Report) -> str:
+    text = f"Not implemented yet: {', '.join(report.not_implemented)}"
+    if report.waiting:
+        text += f"\n  not graded until their forward is: {', '.join(report.waiting)}"
+    return text
+
+
+def problem_texts(report: Report) -> list[str]:
+    """What every report states once at its top: each module problem, then the functions
+    not implemented yet, in one line."""
+    texts = [problem_text(problem) for problem in report.problems]
+    return texts + ([not_implemented_text(report)] if report.not_implemented else [])
+
+
 def _headline(report: Report, visible_only: bool) -> str:
-    """Score line and the functions losing points, over the checks `report` holds."""
-    failed = [total.function for total in report.functions() if total.score < total.max_score]
+    """Score line, the files that failed to import, and the functions losing points, over
+    the checks `report` holds (functions already accounted for are not repeated)."""
+    accounted = {*report.ungraded(), *report.not_implemented, *report.waiting}
+    failed = [
+        total.function
+        for total in report.functions()
+        if total.score < total.max_score and total.function not in accounted
+    ]
     points = format_score(report)
     if visible_only:
         text = f"{report.title}. Visible checks: {points} ({HIDDEN_NOTE})"
     else:
         text = f"{report.title}: {points} ({report.percent:.1f}%)"
+    for problem in report.problems:
+        text += f". {problem_headline(problem)}"
+    if report.not_implemented:
+        text += f". Not implemented yet: {', '.join(report.not_implemented)}"
     if failed:
         text += f". Functions losing points: {', '.join(failed)}"
     return text

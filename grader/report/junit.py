@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from grader.report.json_report import problem_headline, problem_texts
 from grader.report.model import CheckResult, Report, format_points
 
 # Everything XML 1.0 does not allow in a document: C0 controls other than tab, newline
@@ -61,9 +62,39 @@ def _testcase(suite: ET.Element, report: Report, result: CheckResult) -> None:
         ET.SubElement(case, "system-out").text = feedback
 
 
+def _problems(root: ET.Element, report: Report) -> int:
+    """The submission's problems (module problems, functions not implemented yet) as the
+    first suite, one test case in error each, so a CI reporter shows them once, first."""
+    texts = problem_texts(report)
+    if not texts:
+        return 0
+    headlines = [problem_headline(problem) for problem in report.problems]
+    headlines += ["not implemented yet"] * (len(texts) - len(headlines))
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name="submission",
+        tests=str(len(texts)),
+        failures="0",
+        errors=str(len(texts)),
+        skipped="0",
+        time=_seconds(0.0),
+    )
+    for headline, text in zip(headlines, texts, strict=True):
+        case = ET.SubElement(
+            suite, "testcase", name=printable(headline), classname=f"{report.assignment}.submission"
+        )
+        error = ET.SubElement(
+            case, "error", message=printable(text.splitlines()[0]), type="problem"
+        )
+        error.text = printable(text)
+    return len(texts)
+
+
 def render_junit(report: Report) -> str:
     """The report as a JUnit XML document (the grading model has no skipped checks, so
-    `skipped` is always 0, and no errors: a crashing submission is a failed check)."""
+    `skipped` is always 0; the submission's problems, such as a module that failed to
+    import, are the errors, in a first suite of their own)."""
     root = ET.Element(
         "testsuites",
         name=printable(report.title),
@@ -73,6 +104,10 @@ def render_junit(report: Report) -> str:
         skipped="0",
         time=_seconds(report.execution_time),
     )
+    errors = _problems(root, report)
+    if errors:
+        root.set("tests", str(len(report.results) + errors))
+        root.set("errors", str(errors))
     for total in report.functions():
         results = [result for result in report.results if result.function == total.function]
         suite = ET.SubElement(

@@ -4,8 +4,8 @@ alone."""
 
 from __future__ import annotations
 
-from grader.report.json_report import summary
-from grader.report.model import Report, Table, format_score
+from grader.report.json_report import problem_texts, summary
+from grader.report.model import Report, Table, TableRow, format_score
 from grader.report.plots import plot_data_uri
 
 
@@ -21,14 +21,24 @@ def _table(table: Table) -> list[str]:
     ]
 
 
+def _row(row: TableRow) -> str:
+    total = row.total
+    if row.problem is not None:
+        listed = ", ".join(f"`{name}`" for name in row.problem.functions)
+        return f"| {_cell(row.problem.file)}: {listed} | {format_score(total)} | not graded |"
+    status = "ok" if total.score >= total.max_score else f"{total.checks_failed} failed"
+    return f"| `{total.function}` | {format_score(total)} | {status} |"
+
+
 def render_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", "", f"**{summary(report)}**", ""]
+    lines = [f"# {report.title}", ""]
+    for text in problem_texts(report):
+        lines += ["```", text, "```", ""]
+    lines += [f"**{summary(report)}**", ""]
     lines += ["| function | points | status |", "|---|---:|---|"]
-    for total in report.functions():
-        status = "ok" if total.score >= total.max_score else f"{total.checks_failed} failed"
-        lines.append(f"| `{total.function}` | {format_score(total)} | {status} |")
+    lines += [_row(row) for row in report.rows()]
     lines += ["", f"Isolation: {report.isolation}", ""]
-    failed = [result for result in report.results if not result.passed]
+    failed = report.failed()
     if failed:
         lines += ["## What failed", ""]
     for result in failed:

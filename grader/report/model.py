@@ -117,6 +117,41 @@ class FunctionTotal:
 
 
 @dataclass(frozen=True)
+class ModuleProblem:
+    """A file of the submission that went wrong as the grader imported it, reported once
+    at the top of every report instead of in each check it fails. `kind`: "import" (the
+    module could not be imported), "missing" (it was not handed in) or "cell" (a notebook
+    cell failed; the other cells ran)."""
+
+    file: str  # as the student knows it: layers.py, or the notebook it was made from
+    kind: str
+    exception: str  # the exception's type
+    message: str
+    failed_in: str = ""  # the file it failed in, when another than `file` (one it imports)
+    line: int = 0  # the line it failed on, in that file or in the cell
+    cell: int = 0  # the notebook cell, when that file is a notebook
+    code: str = ""  # the source line that failed
+    hint: str = ""  # what to do about it
+    functions: tuple[str, ...] = ()  # the graded functions it leaves ungraded
+
+    @property
+    def place(self) -> str:
+        """Where it happened: `layers.py, line 1`, `work.ipynb, cell 3, line 2`."""
+        cell = f", cell {self.cell}" if self.cell else ""
+        line = f", line {self.line}" if self.line else ""
+        return f"{self.failed_in or self.file}{cell}{line}"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a function table: a function's total, or the functions a module
+    problem left ungraded, listed in one row (`problem` set)."""
+
+    total: FunctionTotal
+    problem: ModuleProblem | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     assignment: str
     title: str
@@ -129,6 +164,9 @@ class Report:
     execution_time: float
     notes: tuple[str, ...] = ()
     hidden_not_run: int = 0  # hidden checks a public-only grading left out
+    problems: tuple[ModuleProblem, ...] = ()  # files that failed as they were imported
+    not_implemented: tuple[str, ...] = ()  # functions that only answered as a stub does
+    waiting: tuple[str, ...] = ()  # backwards not graded: their forward is not implemented
     timings: Mapping[str, float] = field(default_factory=dict)  # profiling, never rendered
 
     @property
@@ -162,3 +200,40 @@ class Report:
             )
             for name, results in by_function.items()
         ]
+
+    def failed(self) -> list[CheckResult]:
+        """The failed checks to show one by one: those of a function that the report's top
+        already accounts for (its module failed to import, it is not implemented yet) are
+        not repeated there."""
+        accounted = {*self.ungraded(), *self.not_implemented, *self.waiting}
+        return [r for r in self.results if not r.passed and r.function not in accounted]
+
+    def ungraded(self) -> dict[str, ModuleProblem]:
+        """The functions a module problem left ungraded, and that problem."""
+        return {name: problem for problem in self.problems for name in problem.functions}
+
+    def rows(self) -> list[TableRow]:
+        """The function table: one row per function, except that the functions a module
+        problem left ungraded share one row, where the first of them would be."""
+        ungraded = self.ungraded()
+        rows, grouped = [], {}
+        for total in self.functions():
+            problem = ungraded.get(total.function)
+            if problem is None:
+                rows.append(TableRow(total))
+                continue
+            if problem.file not in grouped:
+                grouped[problem.file] = len(rows)
+                rows.append(TableRow(FunctionTotal(problem.file, 0.0, 0.0, 0), problem))
+            index = grouped[problem.file]
+            group = rows[index].total
+            rows[index] = TableRow(
+                FunctionTotal(
+                    group.function,
+                    add_scores((group.score, total.score)),
+                    add_scores((group.max_score, total.max_score)),
+                    group.checks_failed + total.checks_failed,
+                ),
+                problem,
+            )
+        return rows

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from grader.report.json_report import summary
-from grader.report.model import Report, Table, format_score
+from grader.report.json_report import problem_texts, summary
+from grader.report.model import Report, Table, TableRow, format_score
 
 WIDTH = 80
 
@@ -22,17 +22,28 @@ def build_table(report: Report) -> RichTable:
     table.add_column("function", no_wrap=True)
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("status", no_wrap=True)
-    for total in report.functions():
-        if total.score >= total.max_score:
-            status = "[green]ok[/green]"
-        elif total.score == 0:
-            status = "[red]FAIL[/red]"
-        else:
-            status = f"[yellow]partial ({total.checks_failed} failed)[/yellow]"
-        table.add_row(total.function, format_score(total), status)
+    for row in report.rows():
+        table.add_row(_label(row), format_score(row.total), _status(row))
     table.add_section()
     table.add_row("total", format_score(report), f"{report.percent:.1f}%")
     return table
+
+
+def _label(row: TableRow) -> str:
+    if row.problem is None:
+        return escape(row.total.function)
+    return escape(f"{row.problem.file} ({len(row.problem.functions)} functions)")
+
+
+def _status(row: TableRow) -> str:
+    total = row.total
+    if row.problem is not None:
+        return "[red]not graded (see above)[/red]"
+    if total.score >= total.max_score:
+        return "[green]ok[/green]"
+    if total.score == 0:
+        return "[red]FAIL[/red]"
+    return f"[yellow]partial ({total.checks_failed} failed)[/yellow]"
 
 
 def data_table(table: Table) -> RichTable:
@@ -46,10 +57,12 @@ def data_table(table: Table) -> RichTable:
 
 
 def write_text(report: Report, console: Console) -> None:
+    for text in problem_texts(report):
+        console.print(f"[bold red]![/bold red] {escape(text)}", overflow="fold", highlight=False)
     console.print(build_table(report))
     for note in report.notes:
         console.print(f"[yellow]note:[/yellow] {escape(note)}")
-    failed = [result for result in report.results if not result.passed]
+    failed = report.failed()
     if failed:
         console.rule("what failed")
     for result in failed:

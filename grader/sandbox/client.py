@@ -33,10 +33,22 @@ SEALING_CAP = 500
 class CallError:
     """What went wrong, as facts; grader.checks.context.explain_failure words them."""
 
-    kind: str  # exception | import | missing | unsupported | timeout | crash | protocol
+    kind: str  # exception | import | cell | missing | unsupported | timeout | crash | protocol
     type: str  # the exception's type (missing: ModuleNotFound, NameError or TypeError)
     message: str
     where: str = ""  # file, line, function and source line in the submission
+    file: str = ""  # the same place as data: the file in the submission,
+    line: int = 0  # its line
+    code: str = ""  # and the source line there
+
+
+def error_from_wire(error: object) -> CallError:
+    """A CallError from the worker's description of a failure, trusting only its types."""
+    if type(error) is not dict:
+        return CallError("protocol", "Protocol", "malformed error")
+    fields = [str(error.get(key, "")) for key in ("kind", "type", "message", "where", "file")]
+    line = error.get("line")
+    return CallError(*fields, line if type(line) is int else 0, str(error.get("code", "")))
 
 
 class WorkerStartError(RuntimeError):
@@ -132,6 +144,7 @@ class Worker:
         self.sealing = ""  # how the worker sealed itself, as it said on starting
         self.imported: set[str] = set()
         self.poisoned: dict[tuple[str, str | None], CallError] = {}
+        self.failed_cells: dict[str, tuple[CallError, ...]] = {}  # first import's, per module
         self.token = f"grader-{os.getpid()}-{id(self)}"
         self.busy_seconds = 0.0
         self.start_seconds = 0.0
@@ -218,8 +231,7 @@ class Worker:
             error = reply.get("error")
             if type(error) is not dict:
                 raise StudentCallFailed(CallError("protocol", "Protocol", "malformed error"))
-            fields = [str(error.get(key, "")) for key in ("kind", "type", "message", "where")]
-            raise StudentCallFailed(CallError(*fields), reply["stdout"])
+            raise StudentCallFailed(error_from_wire(error), reply["stdout"])
         return reply
 
     def _exit_code(self, deadline: float) -> int | None:
@@ -262,11 +274,28 @@ class Worker:
         if self.process is not None and module in self.imported:
             return
         try:
-            self._exchange({"op": "import", "module": module}, self.timeout)
+            reply = self._exchange({"op": "import", "module": module}, self.timeout)
         except StudentCallFailed as failure:
             self.poisoned[(module, None)] = failure.error
             raise
         self.imported.add(module)
+        cells = reply.get("value")
+        self.failed_cells.setdefault(
+            module, tuple(map(error_from_wire, cells)) if type(cells) is list else ()
+        )
+
+    def import_problems(self) -> dict[str, tuple[CallError, ...]]:
+        """What went wrong as the submission's modules were imported: modules that failed
+        to import (one error each), then notebook modules whose cells failed (the module
+        still imported), each in the order met."""
+        problems: dict[str, tuple[CallError, ...]] = {}
+        for (module, function), error in self.poisoned.items():
+            if function is None:
+                problems[module] = (error,)
+        for module, cells in self.failed_cells.items():
+            if cells:
+                problems[module] = cells
+        return problems
 
     def _to_wire(self, value: object) -> object:
         if type(value) is WorkerHandle:

@@ -17,6 +17,7 @@ import importlib.util
 import io
 import os
 import random
+import re
 import resource
 import sys
 import traceback
@@ -38,6 +39,9 @@ from codec import (  # noqa: E402  (the path above makes the sibling importable)
 
 OUTPUT_CAP = 64 * 1024
 MESSAGE_CAP = 2000
+# The line grader/notebooks.py writes before each notebook cell: a module that starts with
+# one is a notebook, run cell by cell so that one failing cell does not lose the others.
+CELL_MARKER = re.compile(r"# cell \d+")
 
 
 class CappedOutput(io.TextIOBase):
@@ -68,11 +72,28 @@ class CappedOutput(io.TextIOBase):
 
 
 class StudentError(Exception):
-    """A failure to report back: kind is import/missing/exception/unsupported."""
+    """A failure to report back: kind is import/cell/missing/exception/unsupported; `file`,
+    `line` and `code` locate it in the submission when known."""
 
-    def __init__(self, kind: str, error_type: str, message: str, where: str = "") -> None:
+    def __init__(
+        self,
+        kind: str,
+        error_type: str,
+        message: str,
+        where: str = "",
+        location: tuple[str, int, str] = ("", 0, ""),
+    ) -> None:
         super().__init__(message)
-        self.payload = {"kind": kind, "type": error_type, "message": message, "where": where}
+        file, line, code = location
+        self.payload = {
+            "kind": kind,
+            "type": error_type,
+            "message": message,
+            "where": where,
+            "file": file,
+            "line": line,
+            "code": code,
+        }
 
 
 class Worker:
@@ -80,6 +101,7 @@ class Worker:
         self.submission_dir = os.path.abspath(submission_dir)
         self.modules: dict[str, object] = {}
         self.import_errors: dict[str, StudentError] = {}
+        self.cell_failures: dict[str, list[dict]] = {}  # notebook module -> failed cells
         self.handles: dict[int, object] = {}
         self.next_handle = 1
 
@@ -105,12 +127,32 @@ class Worker:
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
+        with open(path, encoding="utf-8", errors="replace") as file:
+            source = file.read()
         try:
-            spec.loader.exec_module(module)
+            if CELL_MARKER.fullmatch(source.split("\n", 1)[0]):
+                self.cell_failures[name] = self.run_cells(module, path, source)
+            else:
+                spec.loader.exec_module(module)
         except BaseException as error:  # noqa: BLE001 - SystemExit at import is a student error
             sys.modules.pop(name, None)
             raise self.describe_exception("import", error) from None
         return module
+
+    def run_cells(self, module: object, path: str, source: str) -> list[dict]:
+        """Run a notebook module one cell at a time, as Jupyter's "run all" would if it went
+        on after an error: a failing cell is recorded and the later cells still run. Each
+        cell is compiled at its own line numbers, so tracebacks point into the module."""
+        lines = source.split("\n")
+        starts = [index for index, line in enumerate(lines) if CELL_MARKER.fullmatch(line)]
+        failures = []
+        for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+            text = "\n" * start + "\n".join(lines[start:end])
+            try:
+                exec(compile(text, path, "exec"), module.__dict__)  # noqa: S102 - the student's cell
+            except BaseException as error:  # noqa: BLE001 - SystemExit in a cell is a student error
+                failures.append(self.describe_exception("cell", error).payload)
+        return failures
 
     def function(self, module_name: str, name: str) -> object:
         module = self.module(module_name)
@@ -130,15 +172,23 @@ class Worker:
             message = str(error)
         except BaseException:  # noqa: BLE001 - a student's __str__ may raise anything
             message = "<the exception's message could not be read>"
-        where = ""
-        for frame in traceback.extract_tb(error.__traceback__):
-            inside = os.path.isabs(frame.filename) and frame.filename.startswith(
-                self.submission_dir + os.sep
-            )
+        where, location = "", ("", 0, "")
+        frames = [
+            (frame.filename, frame.lineno or 0, frame.name, frame.line or "")
+            for frame in traceback.extract_tb(error.__traceback__)
+        ]
+        if isinstance(error, SyntaxError):  # raised where it was compiled, not in the file
+            frames.append((error.filename or "", error.lineno or 0, "<module>", error.text or ""))
+        for filename, line, name, code in frames:
+            inside = os.path.isabs(filename) and filename.startswith(self.submission_dir + os.sep)
             if inside:
-                relative = os.path.relpath(frame.filename, self.submission_dir)
-                where = f"{relative}, line {frame.lineno}, in {frame.name}: {frame.line or ''}"
-        return StudentError(kind, type(error).__name__, message[:MESSAGE_CAP], where[:MESSAGE_CAP])
+                relative = os.path.relpath(filename, self.submission_dir)
+                code = code.strip()[:MESSAGE_CAP]
+                where = f"{relative}, line {line}, in {name}: {code}"
+                location = (relative, line, code)
+        return StudentError(
+            kind, type(error).__name__, message[:MESSAGE_CAP], where[:MESSAGE_CAP], location
+        )
 
     def resolve(self, value: object) -> object:
         """Replace handles by the objects they name and seeds by generators, recursively
@@ -248,7 +298,7 @@ class Worker:
             return self.invoke_many(request)
         if op == "import":
             self.module(request["module"])
-            return {"value": None}
+            return {"value": self.cell_failures.get(request["module"], [])}
         if op == "release":
             ids = request.get("ids")
             if ids is None:
