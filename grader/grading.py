@@ -20,9 +20,11 @@ from grader.checks.context import CheckContext, Outcome
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.recording import NotRecorded, ReferenceSource
 from grader.report.model import CheckResult, Report
-from grader.sandbox.client import Worker
+from grader.sandbox.client import DeadlinePassed, Worker
 from grader.sandbox.launcher import Isolation, choose_isolation, cuda_devices
 from grader.submission import Submission, load_submission
+
+DEFAULT_DEADLINE = 540.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class GradeOptions:
     device: str = "auto"  # where torch objects run: auto (CUDA if any), cpu or cuda
     cifar_dir: Path | None = None  # a cifar-10-batches-py folder; the shipped sample if None
     only: tuple[str, ...] = ()  # the functions to grade (their names); all when empty
+    # seconds for the whole grading (None: no limit); below Gradescope's default 600 s, so
+    # that the reports are written before Gradescope ends the run
+    deadline: float | None = DEFAULT_DEADLINE
 
 
 class UnknownFunction(KeyError):
@@ -94,6 +99,49 @@ NOT_IN_KIT = (
 )
 
 
+def out_of_time(deadline: float) -> str:
+    """The feedback of a check the grading's deadline left without a verdict."""
+    return f"not run: out of time (the grading deadline of {deadline:g} s passed)"
+
+
+def deadline_note(deadline: float) -> str:
+    """What a report says at its top when the deadline passed (no count: the visible
+    summary must not tell how many hidden checks there are)."""
+    return (
+        f"The grading deadline of {deadline:g} s passed: the checks it left unfinished "
+        "were not run and scored 0 (marked 'not run: out of time')."
+    )
+
+
+def not_run(function: FunctionSpec, check: Check, deadline: float) -> CheckResult:
+    return CheckResult(
+        function=function.name,
+        description=check.describe(function),
+        kind=check.kind,
+        score=0.0,
+        max_score=check.points,
+        passed=False,
+        feedback=out_of_time(deadline),
+        visibility=check.visibility,
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """When the grading must end (`ends`, a time.monotonic() instant; None: never)."""
+
+    deadline: float | None = None
+    ends: float | None = None
+
+    @classmethod
+    def start(cls, deadline: float | None) -> Clock:
+        return cls(deadline, None if deadline is None else time.monotonic() + deadline)
+
+    @property
+    def passed(self) -> bool:
+        return self.ends is not None and time.monotonic() >= self.ends
+
+
 def check_rng(seed: int, function: str, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(function.encode()), index])
 
@@ -129,6 +177,8 @@ def run_check(
         outcome = check.run(context)
     except NotRecorded:
         outcome = Outcome(False, NOT_IN_KIT)
+    except DeadlinePassed:
+        return not_run(function, check, options.deadline)
     student.worker.release()
     return CheckResult(
         function=function.name,
@@ -155,7 +205,11 @@ class Environment:
 
 @contextlib.contextmanager
 def environment_for(
-    assignment: AssignmentSpec, isolation: Isolation, options: GradeOptions, live: bool
+    assignment: AssignmentSpec,
+    isolation: Isolation,
+    options: GradeOptions,
+    live: bool,
+    clock: Clock = Clock(),
 ) -> Iterator[Environment]:
     """A worker over copies of the reference modules, never beside student code; it also
     tells which device `auto` means on this machine. From a student kit (not `live`) it
@@ -166,7 +220,7 @@ def environment_for(
     with tempfile.TemporaryDirectory(prefix="grader-reference-") as scratch:
         for module in assignment.reference_worker if live else ():
             shutil.copyfile(course.reference_dir() / f"{module}.py", Path(scratch) / f"{module}.py")
-        with Worker(Path(scratch), isolation.trusted(), options.timeout) as worker:
+        with Worker(Path(scratch), isolation.trusted(), options.timeout, clock.ends) as worker:
             info = worker.drive("device_info", {"device": options.device})
             name = info["name"] if info["device"] == "cuda" else "CPU (no CUDA device in use)"
             yield Environment(worker, info["device"], name)
@@ -185,14 +239,17 @@ def grade_submission(
     options: GradeOptions,
     timings: dict[str, float],
     source: ReferenceSource | None = None,
+    clock: Clock = Clock(),
 ) -> tuple[list[CheckResult], str, str]:
+    """Grade one assignment; once `clock` says the deadline passed, the remaining checks
+    are reported as not run."""
     source = source or ReferenceSource()
     isolation = isolation_for(assignment, options)
     reference = source.reference(assignment.reference_module)
     results = []
     with (
-        Worker(submission.directory, isolation, options.timeout) as worker,
-        environment_for(assignment, isolation, options, not source.replay) as environment,
+        Worker(submission.directory, isolation, options.timeout, clock.ends) as worker,
+        environment_for(assignment, isolation, options, not source.replay, clock) as environment,
     ):
         expected = {
             **assignment.pieces,
@@ -205,6 +262,9 @@ def grade_submission(
             for index, check in selected_checks(
                 function, options.public_only, source.tape is not None
             ):
+                if clock.passed:
+                    results.append(not_run(function, check, options.deadline))
+                    continue
                 result = run_check(
                     assignment,
                     function,
@@ -234,8 +294,11 @@ def grade(
 ) -> Report:
     """Grade one submission; `assignment_id` may be `all`. `source` says where reference
     answers come from (default: the live course pack). With `options.only`, only those
-    functions are graded, and an assignment left with none starts no worker."""
+    functions are graded, and an assignment left with none starts no worker. Past
+    `options.deadline` the checks not yet run are reported as not run, and the report
+    says so at its top."""
     began = time.perf_counter()
+    clock = Clock.start(options.deadline)
     source = source or ReferenceSource()
     loaded = load_assignment(assignment_id)
     check_chosen(loaded, options.only)
@@ -246,11 +309,25 @@ def grade(
         isolation, devices = "", []
         timings: dict[str, float] = {}
         for assignment in assignments:
-            graded, isolation, device = grade_submission(
-                assignment, submission, options, timings, source
-            )
+            try:
+                if clock.passed:
+                    raise DeadlinePassed
+                graded, isolation, device = grade_submission(
+                    assignment, submission, options, timings, source, clock
+                )
+                devices.append(device)
+            except DeadlinePassed:  # before the assignment's workers could start
+                graded = [
+                    not_run(function, check, options.deadline)
+                    for function in chosen_functions(assignment, options.only)
+                    for _, check in selected_checks(
+                        function, options.public_only, source.tape is not None
+                    )
+                ]
             results += graded
-            devices.append(device)
+    skipped = options.deadline is not None and any(
+        result.feedback == out_of_time(options.deadline) for result in results
+    )
     title = " + ".join(assignment.title for assignment in assignments)
     return Report(
         assignment=assignment_id,
@@ -265,4 +342,5 @@ def grade(
         notes=submission.notes,
         hidden_not_run=hidden_not_run(assignments, options),
         timings=timings,
+        deadline_note=deadline_note(options.deadline) if skipped else "",
     )

@@ -44,6 +44,7 @@ def to_results(report: Report) -> dict:
                 for test, result in zip(tests, report.results, strict=True)
             },
             "notes": list(report.notes),
+            "deadline_note": report.deadline_note,
         },
         round(report.execution_time, 3),
     )
@@ -97,7 +98,7 @@ def _headline(report: Report, visible_only: bool) -> str:
         text = f"{report.title}: {points} ({report.percent:.1f}%)"
     if failed:
         text += f". Functions losing points: {', '.join(failed)}"
-    return text
+    return f"{report.deadline_note} {text}" if report.deadline_note else text
 
 
 def summary(report: Report) -> str:

@@ -130,6 +130,7 @@ class Report:
     notes: tuple[str, ...] = ()
     hidden_not_run: int = 0  # hidden checks a public-only grading left out
     timings: Mapping[str, float] = field(default_factory=dict)  # profiling, never rendered
+    deadline_note: str = ""  # set when the grading's deadline left checks unrun: shown first
 
     @property
     def score(self) -> float:

@@ -46,6 +46,8 @@ def data_table(table: Table) -> RichTable:
 
 
 def write_text(report: Report, console: Console) -> None:
+    if report.deadline_note:
+        console.print(f"[bold red]{escape(report.deadline_note)}[/bold red]")
     console.print(build_table(report))
     for note in report.notes:
         console.print(f"[yellow]note:[/yellow] {escape(note)}")

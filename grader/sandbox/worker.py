@@ -18,6 +18,7 @@ import io
 import os
 import random
 import resource
+import signal
 import sys
 import traceback
 
@@ -65,6 +66,32 @@ class CappedOutput(io.TextIOBase):
         if self.dropped:
             joined += f"\n[... {self.dropped} more characters of output dropped]"
         return joined
+
+
+class OutOfTime(BaseException):
+    """Raised into student code when its call's budget is spent (a BaseException, so that
+    only a bare `except:` in student code can swallow it; the grader's own hard limit then
+    ends the worker)."""
+
+
+def on_alarm(signum: int, frame: object) -> None:
+    raise OutOfTime
+
+
+class time_limit:  # noqa: N801 - used as a context manager, like contextlib's
+    """Interrupt the request's student code after `budget` seconds (none: no limit), so
+    the worker can say where it was when the time ran out."""
+
+    def __init__(self, budget: object) -> None:
+        self.budget = budget if type(budget) in (int, float) and budget > 0 else 0.0
+
+    def __enter__(self) -> None:
+        if self.budget:
+            signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.budget)
+
+    def __exit__(self, *exc: object) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 class StudentError(Exception):
@@ -130,6 +157,9 @@ class Worker:
             message = str(error)
         except BaseException:  # noqa: BLE001 - a student's __str__ may raise anything
             message = "<the exception's message could not be read>"
+        error_type = type(error).__name__
+        if isinstance(error, OutOfTime):
+            kind, error_type, message = "timeout", "Timeout", ""
         where = ""
         for frame in traceback.extract_tb(error.__traceback__):
             inside = os.path.isabs(frame.filename) and frame.filename.startswith(
@@ -138,7 +168,7 @@ class Worker:
             if inside:
                 relative = os.path.relpath(frame.filename, self.submission_dir)
                 where = f"{relative}, line {frame.lineno}, in {frame.name}: {frame.line or ''}"
-        return StudentError(kind, type(error).__name__, message[:MESSAGE_CAP], where[:MESSAGE_CAP])
+        return StudentError(kind, error_type, message[:MESSAGE_CAP], where[:MESSAGE_CAP])
 
     def resolve(self, value: object) -> object:
         """Replace handles by the objects they name and seeds by generators, recursively
@@ -298,9 +328,12 @@ def serve(request_fd: int, reply_fd: int, worker: Worker) -> None:
         captured = CappedOutput()
         sys.stdout = sys.stderr = captured
         try:
-            reply = {"ok": True, **worker.handle(request)}
+            with time_limit(request.get("budget") if type(request) is dict else None):
+                reply = {"ok": True, **worker.handle(request)}
         except StudentError as error:
             reply = {"ok": False, "error": error.payload}
+        except OutOfTime:  # the time ran out outside student code (or as it returned)
+            reply = {"ok": False, "error": StudentError("timeout", "Timeout", "").payload}
         finally:
             sys.stdout, sys.stderr = real_stdout, real_stderr
         try:
