@@ -278,7 +278,7 @@ def grade_task(task: GradeTask) -> Outcome:
         score=report.score,
         max_score=report.max_score,
         functions={total.function: (total.score, total.max_score) for total in report.functions()},
-        message="; ".join(report.notes),
+        message="; ".join(filter(None, (report.deadline_note, *report.notes))),
         report_json=render_json(report),
         report_text=render_text(report),
         seconds=time.perf_counter() - began,

@@ -25,7 +25,7 @@ from grader.batch import run_batch
 from grader.checks.recording import ReferenceSource
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.gradescope import bundle
-from grader.grading import GradeOptions, UnknownFunction, grade
+from grader.grading import DEFAULT_DEADLINE, GradeOptions, UnknownFunction, grade
 from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
@@ -134,6 +134,7 @@ def grade_options(
     public_only: bool,
     seed: int,
     timeout: float,
+    deadline: float,
     device: Device,
     cifar_dir: Path | None,
     only: tuple[str, ...] = (),
@@ -142,6 +143,8 @@ def grade_options(
     once here, so a bad one is a usage error, not a failed check per student)."""
     if timeout <= 0:
         fail("--timeout must be positive")
+    if deadline <= 0:
+        fail("--deadline must be positive")
     try:
         directory = cifar_directory(cifar_dir)
         if directory is not None:
@@ -152,6 +155,7 @@ def grade_options(
         seed=seed,
         public_only=public_only,
         timeout=timeout,
+        deadline=deadline,
         device=resolve_device(device),
         cifar_dir=directory,
         only=only,
@@ -239,7 +243,17 @@ FailUnder = Annotated[
     float | None, typer.Option(help="Exit 1 when the score (percent) is lower.", min=0, max=100)
 ]
 Seed = Annotated[int, typer.Option(help="Seed for generated inputs (same seed, same report).")]
-Timeout = Annotated[float, typer.Option(help="Seconds allowed per call into student code.")]
+Timeout = Annotated[
+    float,
+    typer.Option(help="Seconds allowed per call into student code (a batch of k calls: k times)."),
+]
+Deadline = Annotated[
+    float,
+    typer.Option(
+        help="Seconds for the whole grading (of each student, in batch): checks not reached "
+        "by then are reported as not run, and every report is still written."
+    ),
+]
 DeviceOption = Annotated[Device, typer.Option(help="Where to run torch code (auto = CUDA if any).")]
 Formats = Annotated[list[Format], typer.Option("--format", help="Report format (repeatable).")]
 Out = Annotated[str | None, typer.Option(help="Where non-text formats go (- = stdout).")]
@@ -293,6 +307,7 @@ def grade_command(
     device: DeviceOption = Device.auto,
     seed: Seed = 0,
     timeout: Timeout = 10.0,
+    deadline: Deadline = DEFAULT_DEADLINE,
     fail_under: FailUnder = None,
     cifar_dir: CifarDir = None,
     only: Only = [],  # noqa: B006 - typer reads the default
@@ -309,6 +324,7 @@ def grade_command(
         public_only=public_only,
         seed=seed,
         timeout=timeout,
+        deadline=deadline,
         device=device,
         cifar_dir=cifar_dir,
     )
@@ -326,6 +342,7 @@ def check_command(
     out: Out = None,
     seed: Seed = 0,
     timeout: Timeout = 10.0,
+    deadline: Deadline = DEFAULT_DEADLINE,
     fail_under: FailUnder = None,
     cifar_dir: CifarDir = None,
     kit: Annotated[
@@ -349,6 +366,7 @@ def check_command(
             public_only=True,
             seed=seed,
             timeout=timeout,
+            deadline=deadline,
             device=Device.auto,
             cifar_dir=cifar_dir,
         )
@@ -370,11 +388,17 @@ def batch_command(
     device: DeviceOption = Device.auto,
     seed: Seed = 0,
     timeout: Timeout = 10.0,
+    deadline: Deadline = DEFAULT_DEADLINE,
     cifar_dir: CifarDir = None,
 ) -> None:
     """Grade a class in parallel into a resumable gradebook (grades.csv, SQLite, summary)."""
     options = grade_options(
-        public_only=public_only, seed=seed, timeout=timeout, device=device, cifar_dir=cifar_dir
+        public_only=public_only,
+        seed=seed,
+        timeout=timeout,
+        deadline=deadline,
+        device=device,
+        cifar_dir=cifar_dir,
     )
     try:
         result = run_batch(assignment, submissions, out, workers, options)
@@ -432,10 +456,18 @@ def bundle_command(
     out: Annotated[Path, typer.Option(help="The autograder .zip to write.")] = Path(
         "autograder.zip"
     ),
+    deadline: Annotated[
+        float,
+        typer.Option(
+            help="Seconds each grading may take; keep it below the autograder timeout set on "
+            "Gradescope (600 s by default).",
+            min=1,
+        ),
+    ] = DEFAULT_DEADLINE,
 ) -> None:
     """Write a Gradescope autograder zip (setup.sh, run_autograder, grader, reference)."""
     try:
-        written = bundle(assignment, out)
+        written = bundle(assignment, out, deadline)
     except (UnknownAssignment, ReleaseError) as error:
         fail(str(error))
     Console().print(f"wrote {written} (upload it as the Gradescope autograder)")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from grader import course
 from grader.assignments import load_assignment
+from grader.grading import DEFAULT_DEADLINE
 from grader.release import ReleaseError
 
 ENGINE_ROOT = Path(__file__).resolve().parents[1]
@@ -53,8 +54,9 @@ export GRADER_COURSE="$ROOT/source"
 cd "$ROOT"
 mkdir -p results
 # An unreadable submission still gets a results.json (score 0, and why); exit 2 is ours.
+# --deadline ends the grading, reports written, before Gradescope's own timeout does.
 "$PYTHON" -m grader grade {assignment} submission --format json \\
-    --out results/results.json || true
+    --deadline {deadline:g} --out results/results.json || true
 """
 
 
@@ -85,9 +87,11 @@ def _write_script(archive: zipfile.ZipFile, name: str, text: str) -> None:
     archive.writestr(info, text)
 
 
-def bundle(assignment: str, out: Path) -> Path:
+def bundle(assignment: str, out: Path, deadline: float = DEFAULT_DEADLINE) -> Path:
     """Write the autograder zip for `assignment` to `out`: the scripts, the engine's source
-    and the course pack, all at the root of the archive (Gradescope's /autograder/source)."""
+    and the course pack, all at the root of the archive (Gradescope's /autograder/source).
+    `deadline`: the seconds each grading may take (keep it below the autograder timeout set
+    on Gradescope, 600 s by default)."""
     load_assignment(assignment)
     if out.suffix != ".zip":
         raise ReleaseError(f"{out}: the autograder bundle must be a .zip file")
@@ -95,7 +99,11 @@ def bundle(assignment: str, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         _write_script(archive, "setup.sh", SETUP_SH)
-        _write_script(archive, "run_autograder", RUN_AUTOGRADER.format(assignment=assignment))
+        _write_script(
+            archive,
+            "run_autograder",
+            RUN_AUTOGRADER.format(assignment=assignment, deadline=deadline),
+        )
         for root, names in ((engine, ENGINE_FILES), (pack, COURSE_FILES)):
             for file in _files(root, names):
                 archive.write(file, file.relative_to(root))

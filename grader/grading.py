@@ -22,9 +22,11 @@ from grader.checks.implementations import ReferenceImplementation, StudentImplem
 from grader.checks.recording import NotRecorded, ReferenceSource
 from grader.problems import collapse, module_problems, stubbed_functions
 from grader.report.model import CheckResult, ModuleProblem, Report
-from grader.sandbox.client import Worker
+from grader.sandbox.client import DeadlinePassed, Worker
 from grader.sandbox.launcher import Isolation, choose_isolation, cuda_devices
 from grader.submission import Submission, load_submission
+
+DEFAULT_DEADLINE = 540.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class GradeOptions:
     device: str = "auto"  # where torch objects run: auto (CUDA if any), cpu or cuda
     cifar_dir: Path | None = None  # a cifar-10-batches-py folder; the shipped sample if None
     only: tuple[str, ...] = ()  # the functions to grade (their names); all when empty
+    # seconds for the whole grading (None: no limit); below Gradescope's default 600 s, so
+    # that the reports are written before Gradescope ends the run
+    deadline: float | None = DEFAULT_DEADLINE
 
 
 class UnknownFunction(KeyError):
@@ -96,6 +101,49 @@ NOT_IN_KIT = (
 )
 
 
+def out_of_time(deadline: float) -> str:
+    """The feedback of a check the grading's deadline left without a verdict."""
+    return f"not run: out of time (the grading deadline of {deadline:g} s passed)"
+
+
+def deadline_note(deadline: float) -> str:
+    """What a report says at its top when the deadline passed (no count: the visible
+    summary must not tell how many hidden checks there are)."""
+    return (
+        f"The grading deadline of {deadline:g} s passed: the checks it left unfinished "
+        "were not run and scored 0 (marked 'not run: out of time')."
+    )
+
+
+def not_run(function: FunctionSpec, check: Check, deadline: float) -> CheckResult:
+    return CheckResult(
+        function=function.name,
+        description=check.describe(function),
+        kind=check.kind,
+        score=0.0,
+        max_score=check.points,
+        passed=False,
+        feedback=out_of_time(deadline),
+        visibility=check.visibility,
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """When the grading must end (`ends`, a time.monotonic() instant; None: never)."""
+
+    deadline: float | None = None
+    ends: float | None = None
+
+    @classmethod
+    def start(cls, deadline: float | None) -> Clock:
+        return cls(deadline, None if deadline is None else time.monotonic() + deadline)
+
+    @property
+    def passed(self) -> bool:
+        return self.ends is not None and time.monotonic() >= self.ends
+
+
 def check_rng(seed: int, function: str, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(function.encode()), index])
 
@@ -134,6 +182,8 @@ def run_check(
         outcome = check.run(context)
     except NotRecorded:
         outcome = Outcome(False, NOT_IN_KIT)
+    except DeadlinePassed:
+        return not_run(function, check, options.deadline)
     for worker in workers:
         worker.release()
     return CheckResult(
@@ -189,25 +239,35 @@ def reference_workers_kept() -> Iterator[None]:
 
 @contextlib.contextmanager
 def environment_for(
-    assignment: AssignmentSpec, isolation: Isolation, options: GradeOptions, live: bool
+    assignment: AssignmentSpec,
+    isolation: Isolation,
+    options: GradeOptions,
+    live: bool,
+    clock: Clock = Clock(),
 ) -> Iterator[Environment]:
     """The assignment's environment: a kept one inside `reference_workers_kept`, else one
     started for this grading."""
     if _kept is None or _keeper is None or not assignment.reference_worker:
-        with started_environment(assignment, isolation, options, live) as environment:
+        with started_environment(assignment, isolation, options, live, clock) as environment:
             yield environment
         return
     pack = course.reference_dir() if live else None
     key = (assignment.id, pack, isolation, options.timeout, options.device)
     if key not in _kept:
-        started = started_environment(assignment, isolation, options, live)
+        started = started_environment(assignment, isolation, options, live, clock)
         _kept[key] = _keeper.enter_context(started)
-    yield _kept[key]
+    kept = _kept[key]
+    kept.reference_worker.ends = clock.ends  # this grading's deadline
+    yield kept
 
 
 @contextlib.contextmanager
 def started_environment(
-    assignment: AssignmentSpec, isolation: Isolation, options: GradeOptions, live: bool
+    assignment: AssignmentSpec,
+    isolation: Isolation,
+    options: GradeOptions,
+    live: bool,
+    clock: Clock,
 ) -> Iterator[Environment]:
     """A worker over copies of the reference modules, never beside student code; it also
     tells which device `auto` means on this machine. From a student kit (not `live`) it
@@ -218,7 +278,7 @@ def started_environment(
     with tempfile.TemporaryDirectory(prefix="grader-reference-") as scratch:
         for module in assignment.reference_worker if live else ():
             shutil.copyfile(course.reference_dir() / f"{module}.py", Path(scratch) / f"{module}.py")
-        with Worker(Path(scratch), isolation.trusted(), options.timeout) as worker:
+        with Worker(Path(scratch), isolation.trusted(), options.timeout, clock.ends) as worker:
             info = worker.drive("device_info", {"device": options.device})
             name = info["name"] if info["device"] == "cuda" else "CPU (no CUDA device in use)"
             yield Environment(worker, info["device"], name)
@@ -248,14 +308,17 @@ def grade_submission(
     options: GradeOptions,
     timings: dict[str, float],
     source: ReferenceSource | None = None,
+    clock: Clock = Clock(),
 ) -> Graded:
+    """Grade one assignment; once `clock` says the deadline passed, the remaining checks
+    are reported as not run."""
     source = source or ReferenceSource()
     isolation = isolation_for(assignment, options)
     reference = source.reference(assignment.reference_module)
     results = []
     with (
-        Worker(submission.directory, isolation, options.timeout) as worker,
-        environment_for(assignment, isolation, options, not source.replay) as environment,
+        Worker(submission.directory, isolation, options.timeout, clock.ends) as worker,
+        environment_for(assignment, isolation, options, not source.replay, clock) as environment,
     ):
         expected = {
             **assignment.pieces,
@@ -267,7 +330,9 @@ def grade_submission(
         graded = chosen_functions(assignment, options.only)
         for function in graded:
             checked = [
-                run_check(
+                not_run(function, check, options.deadline)
+                if clock.passed
+                else run_check(
                     assignment,
                     function,
                     index,
@@ -312,8 +377,11 @@ def grade(
 ) -> Report:
     """Grade one submission; `assignment_id` may be `all`. `source` says where reference
     answers come from (default: the live course pack). With `options.only`, only those
-    functions are graded, and an assignment left with none starts no worker."""
+    functions are graded, and an assignment left with none starts no worker. Past
+    `options.deadline` the checks not yet run are reported as not run, and the report
+    says so at its top."""
     began = time.perf_counter()
+    clock = Clock.start(options.deadline)
     source = source or ReferenceSource()
     loaded = load_assignment(assignment_id)
     check_chosen(loaded, options.only)
@@ -327,13 +395,28 @@ def grade(
         waiting: list[str] = []
         timings: dict[str, float] = {}
         for assignment in assignments:
-            graded = grade_submission(assignment, submission, options, timings, source)
+            try:
+                if clock.passed:
+                    raise DeadlinePassed
+                graded = grade_submission(assignment, submission, options, timings, source, clock)
+            except DeadlinePassed:  # before the assignment's workers could start
+                results += [
+                    not_run(function, check, options.deadline)
+                    for function in chosen_functions(assignment, options.only)
+                    for _, check in selected_checks(
+                        function, options.public_only, source.tape is not None
+                    )
+                ]
+                continue
             results += graded.results
             isolation = graded.isolation
             devices.append(graded.device)
             problems += [problem for problem in graded.problems if problem not in problems]
             stubs += graded.not_implemented
             waiting += graded.waiting
+    skipped = options.deadline is not None and any(
+        result.feedback == out_of_time(options.deadline) for result in results
+    )
     title = " + ".join(assignment.title for assignment in assignments)
     return Report(
         assignment=assignment_id,
@@ -351,4 +434,5 @@ def grade(
         not_implemented=tuple(dict.fromkeys(stubs)),
         waiting=tuple(dict.fromkeys(waiting)),
         timings=timings,
+        deadline_note=deadline_note(options.deadline) if skipped else "",
     )

@@ -49,9 +49,10 @@ class KitError(Exception):
 def record(assignment: str, seed: int = 0) -> Tape:
     """The reference answers the public checks need: graded with the reference as the
     student, so every check runs every case, each also recording what its failure paths
-    would ask there (the mistake matchers, a wrong forward's numerical gradient)."""
+    would ask there (the mistake matchers, a wrong forward's numerical gradient). No
+    deadline: a kit missing the answers of checks cut short would fail its students."""
     tape = Tape()
-    options = GradeOptions(seed=seed, public_only=True)
+    options = GradeOptions(seed=seed, public_only=True, deadline=None)
     with tempfile.TemporaryDirectory(prefix="grader-kit-") as scratch:
         grade(assignment, reference_submission(Path(scratch)), options, ReferenceSource(tape))
     return tape

@@ -400,6 +400,22 @@ def test_a_backward_whose_forward_is_right_is_held_to_the_reference() -> None:
     fails_with(grade(GradientMatchesNumeric(1), "scale_backward", fake), "dx: relative error")
 
 
+def test_a_correct_gradient_costs_a_few_evaluations_per_direction_not_per_coordinate() -> None:
+    """A slow student's forward is called 2 x 3 times per input for the random directions
+    (plus once for its outputs and once to see whether it is right), not twice for each of
+    the 12 and 10 coordinates."""
+    calls = []
+
+    def counted_forward(x, a):
+        calls.append(x.shape)
+        return x * a, (x, a)
+
+    assert grade(
+        GradientMatchesNumeric(1, cases=2), "scale_backward", student(scale_forward=counted_forward)
+    ).passed
+    assert len(calls) == 2 * (2 + 2 * 3), calls
+
+
 def test_a_gradient_of_the_wrong_shape_is_named() -> None:
     fake = student(scale_backward=lambda dout, cache: dout.sum(axis=0))
     fails_with(

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.sandbox.client import StudentCallFailed, Worker, WorkerHandle
+from grader.sandbox.client import DeadlinePassed, StudentCallFailed, Worker, WorkerHandle
 from grader.sandbox.launcher import Isolation, bubblewrap_works, worker_environment
 
 MODES = [
@@ -83,6 +83,17 @@ STUDENT = textwrap.dedent(
 
     def environment():
         return sorted(os.environ)
+
+    def pause(seconds):
+        time.sleep(seconds)
+        return seconds, None
+
+    def outer():
+        return inner()
+
+    def inner():
+        while True:
+            pass
     """
 )
 
@@ -126,6 +137,37 @@ def test_timeout_kills_and_later_calls_fail_fast(worker: Worker) -> None:
     began = time.monotonic()
     assert failure(worker, "spin").error.kind == "timeout"
     assert time.monotonic() - began < 0.5
+    assert worker.call("student", "use_cache", [{"kept": 1}]).value == 2
+
+
+def test_a_batch_gets_the_time_of_all_its_calls(worker: Worker) -> None:
+    worker.timeout = 0.4
+    values = worker.call_many("student", "pause", [[0.25]] * 6, select=0)
+    assert values == [0.25] * 6
+    with pytest.raises(StudentCallFailed) as caught:
+        worker.call_many("student", "pause", [[0.5]] * 4, select=0)
+    error = caught.value.error
+    assert error.message == "did not finish 4 calls within 1.6 s (0.4 s per call)"
+    assert "in pause: time.sleep(seconds)" in error.where
+
+
+def test_a_timeout_says_which_function_was_running(worker: Worker) -> None:
+    worker.timeout = 0.5
+    error = failure(worker, "outer").error
+    assert (error.kind, error.message) == ("timeout", "did not finish within 0.5 s")
+    assert ", in inner: " in error.where, error.where
+
+
+def test_the_deadline_cuts_a_call_and_refuses_later_ones(worker: Worker) -> None:
+    worker.ends = time.monotonic() + 0.5
+    began = time.monotonic()
+    with pytest.raises(DeadlinePassed):
+        worker.call("student", "spin", [])
+    assert time.monotonic() - began < 3
+    with pytest.raises(DeadlinePassed):
+        worker.call("student", "double", [1.0])
+    assert not worker.poisoned  # the deadline's doing, not the function's
+    worker.ends = None
     assert worker.call("student", "use_cache", [{"kept": 1}]).value == 2
 
 

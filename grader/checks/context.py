@@ -99,8 +99,9 @@ def _call_failure(function: str, module: str, error: CallError) -> str:
         if error.type == "ModuleNotFound":
             return f"{function} was not found: {error.message}"
         return error.message
-    if error.kind == "timeout":
-        return f"{function} {error.message}"
+    if error.kind == "timeout":  # `where`: the line that was running when time ran out
+        text = f"{function} {error.message}"
+        return f"{text}\n  it was running {error.where}" if error.where else text
     if error.kind not in ("exception", "import"):  # crash, unsupported value, protocol
         return f"{function}: {error.message}"
     raised = f"raised {error.type}: {error.message}".rstrip(": ")

@@ -7,7 +7,14 @@ with the reference), a backward that is right for the contract (the derivative o
 reference forward) passes too: either way a bug in the forward costs points on the forward
 only. matches_reference uses `derivative_of_own_forward` for the same rule.
 
-All perturbed evaluations of one case go to the worker in a single batched call. For a
+Each gradient is first compared along DIRECTIONS random directions (two evaluations per
+direction, whatever the input's size), so a correct but slow submission is not held to
+hundreds of evaluations per input. Only when a direction disagrees are coordinates probed
+one by one (up to MAX_COORDINATES), to say where; when every coordinate was probed, that
+verdict stands. The directions come from a generator spawned from the check's, so the
+coordinates drawn are those the check always drew.
+
+All perturbed evaluations of one probe go to the worker in a single batched call. For a
 forward f with upstream gradient dout the checked scalar is sum(f(x) * dout); for a loss
 it is the loss itself. With h = 1e-6 the truncation (~h²) and round-off (~1e-16/h) errors
 leave correct gradients at a relative error near 1e-9, far below the 1e-5 threshold.
@@ -38,6 +45,9 @@ from grader.checks.procedures import MalformedResult, as_array, run
 
 GRADIENT_TOLERANCE = tolerances.GRADIENT
 MAX_COORDINATES = 240
+DIRECTIONS = 3  # random directions per gradient
+
+Probe = tuple[str, tuple[int, ...] | np.ndarray]  # a gradient's name, a coordinate or direction
 
 
 def _coordinates(
@@ -83,17 +93,24 @@ def differentiated(ctx: CheckContext, case: Case) -> list[tuple[Implementation, 
     ]
 
 
-def numeric_gradients(
-    ctx: CheckContext,
-    case: Case,
-    coordinates: list[tuple[str, tuple[int, ...]]],
-    impl: object,
-) -> dict[tuple[str, tuple[int, ...]], float]:
+def _directions(ctx: CheckContext, case: Case, rng: np.random.Generator) -> list[Probe]:
+    return [
+        (name, rng.standard_normal(np.shape(case.args[arg])))
+        for name, arg in ctx.function.gradient_of.items()
+        for _ in range(DIRECTIONS)
+    ]
+
+
+def numeric_derivatives(
+    ctx: CheckContext, case: Case, probes: list[Probe], impl: object
+) -> list[float]:
+    """Centered differences of the checked scalar, one per probe (a coordinate or a
+    direction of one gradient's argument), in one batched call."""
     names = ctx.function.gradient_of
     backward = ctx.function.kind == "backward"
     function = ctx.function.forward if backward else ctx.function.name
     arg_list = []
-    for name, index in coordinates:
+    for name, index in probes:
         for moved in nudged(case.args[names[name]], index):
             args = list(case.args)
             args[names[name]] = moved
@@ -112,16 +129,47 @@ def numeric_gradients(
             scalars.append(float(np.sum(same_shape * case.dout)))
         else:
             scalars.append(float(array.sum()))
-    return dict(zip(coordinates, centered(scalars).tolist(), strict=True))
+    return centered(scalars).tolist()
 
 
-def record_gradient_failure_paths(
-    ctx: CheckContext, case: Case, coordinates: list[tuple[str, tuple[int, ...]]]
-) -> None:
-    """While a kit is recorded: the reference forward's numerical gradient (used when a
+def numeric_gradients(
+    ctx: CheckContext,
+    case: Case,
+    coordinates: list[tuple[str, tuple[int, ...]]],
+    impl: object,
+) -> dict[tuple[str, tuple[int, ...]], float]:
+    values = numeric_derivatives(ctx, case, coordinates, impl)
+    return dict(zip(coordinates, values, strict=True))
+
+
+def direction_errors(
+    ctx: CheckContext, case: Case, got: dict[str, object], directions: list[Probe], impl: object
+) -> dict[str, float] | None:
+    """Per gradient, the relative error of its directional derivatives against numerical
+    ones; None when a returned gradient is not a finite array of the input's shape (the
+    coordinate comparison words that)."""
+    analytic = []
+    for name, direction in directions:
+        array = as_array(got[name])
+        if array is None or array.shape != direction.shape or not np.all(np.isfinite(array)):
+            return None
+        analytic.append(float(np.sum(array * direction)))
+    numeric = numeric_derivatives(ctx, case, directions, impl)
+    return {
+        name: relative_error(
+            np.array([a for (n, _), a in zip(directions, analytic, strict=True) if n == name]),
+            np.array([v for (n, _), v in zip(directions, numeric, strict=True) if n == name]),
+        )
+        for name in ctx.function.gradient_of
+    }
+
+
+def record_gradient_failure_paths(ctx: CheckContext, case: Case, probes: list[list[Probe]]) -> None:
+    """While a kit is recorded: the reference forward's numerical derivatives (used when a
     student's forward is wrong on this case) and the mistake matcher's answers."""
     if ctx.source.recording and ctx.function.kind == "backward":
-        numeric_gradients(ctx, case, coordinates, ctx.reference)
+        for chosen in probes:
+            numeric_derivatives(ctx, case, chosen, ctx.reference)
     record_failure_paths(ctx, case)
 
 
@@ -142,13 +190,15 @@ class GradientMatchesNumeric(Check):
 
     def run(self, ctx: CheckContext) -> Outcome:
         cases = ctx.cases(self.cases)
+        (directions_rng,) = ctx.rng.spawn(1)  # leaves ctx.rng's draws as they were
         for number, case in enumerate(cases, 1):
             where = f"On input {number}: {describe_case(case, ctx.arg_names)}"
             try:
                 got = ctx.got(case)
                 coordinates = _coordinates(ctx, case, dict(ctx.function.gradient_of))
-                problems = gradient_problems(ctx, case, got, coordinates)
-                record_gradient_failure_paths(ctx, case, coordinates)
+                directions = _directions(ctx, case, directions_rng)
+                problems = gradient_problems(ctx, case, got, coordinates, directions)
+                record_gradient_failure_paths(ctx, case, [directions, coordinates])
             except STUDENT_FAILURES as error:
                 return Outcome(False, f"{where}\n{explain_failure(ctx.function.name, error)}")
             if problems:
@@ -164,6 +214,7 @@ def gradient_problems(
     case: Case,
     got: dict[str, object],
     coordinates: list[tuple[str, tuple[int, ...]]],
+    directions: list[Probe],
 ) -> list[str]:
     """What is wrong with `got` against the numerical gradient of the student's own
     function (and, for a backward whose forward is wrong here, of the reference's: matching
@@ -173,16 +224,34 @@ def gradient_problems(
     targets = differentiated(ctx, case)
     for impl, note in targets:
         try:
-            numeric = numeric_gradients(ctx, case, coordinates, impl)
+            problems = problems_against(ctx, case, got, coordinates, directions, impl)
         except STUDENT_FAILURES:
             if len(targets) > 1 and impl is ctx.student:
                 continue
             raise
-        problems = _compare(ctx, case, got, numeric)
         if not problems:
             return []
         first = first or [*problems, *([note] if note else [])]
     return first
+
+
+def problems_against(
+    ctx: CheckContext,
+    case: Case,
+    got: dict[str, object],
+    coordinates: list[tuple[str, tuple[int, ...]]],
+    directions: list[Probe],
+    impl: Implementation,
+) -> list[str]:
+    """`got` against the numerical gradient of `impl`'s function: along the random
+    directions first; coordinate by coordinate only when a direction disagrees."""
+    errors = direction_errors(ctx, case, got, directions, impl)
+    if errors is not None and max(errors.values()) <= GRADIENT_TOLERANCE:
+        return []
+    problems = _compare(ctx, case, got, numeric_gradients(ctx, case, coordinates, impl))
+    if not problems and len(coordinates) < _size(ctx, case):
+        problems = _direction_problems(errors or {})
+    return problems
 
 
 def derivative_of_own_forward(ctx: CheckContext, case: Case, got: dict[str, object]) -> bool:
@@ -196,6 +265,22 @@ def derivative_of_own_forward(ctx: CheckContext, case: Case, got: dict[str, obje
     except STUDENT_FAILURES:
         return False
     return not _compare(ctx, case, got, numeric)
+
+
+def _size(ctx: CheckContext, case: Case) -> int:
+    """How many coordinates the gradients have in all."""
+    return sum(int(np.size(case.args[arg])) for arg in ctx.function.gradient_of.values())
+
+
+def _direction_problems(errors: dict[str, float]) -> list[str]:
+    """What the random directions found where the coordinates probed found nothing."""
+    return [
+        f"{name}: relative error {error:.2e} against the numerical gradient along "
+        f"{DIRECTIONS} random directions (allowed {GRADIENT_TOLERANCE:.0e}; the "
+        f"{MAX_COORDINATES} coordinates probed one by one agree)"
+        for name, error in errors.items()
+        if error > GRADIENT_TOLERANCE
+    ]
 
 
 def _compare(

@@ -44,6 +44,7 @@ def to_results(report: Report) -> dict:
                 for test, result in zip(tests, report.results, strict=True)
             },
             "notes": list(report.notes),
+            "deadline_note": report.deadline_note,
             "problems": [asdict(problem) for problem in report.problems],
             "not_implemented": list(report.not_implemented),
             "waiting": list(report.waiting),
@@ -152,7 +153,7 @@ def _headline(report: Report, visible_only: bool) -> str:
         text += f". Not implemented yet: {', '.join(report.not_implemented)}"
     if failed:
         text += f". Functions losing points: {', '.join(failed)}"
-    return text
+    return f"{report.deadline_note} {text}" if report.deadline_note else text
 
 
 def summary(report: Report) -> str:

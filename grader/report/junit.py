@@ -128,6 +128,7 @@ def render_junit(report: Report) -> str:
                 "max_score": format_points(total.max_score),
                 "seed": report.seed,
                 "isolation": report.isolation,
+                **({"deadline": report.deadline_note} if report.deadline_note else {}),
             },
         )
         for result in results:

@@ -168,6 +168,7 @@ class Report:
     not_implemented: tuple[str, ...] = ()  # functions that only answered as a stub does
     waiting: tuple[str, ...] = ()  # backwards not graded: their forward is not implemented
     timings: Mapping[str, float] = field(default_factory=dict)  # profiling, never rendered
+    deadline_note: str = ""  # set when the grading's deadline left checks unrun: shown first
 
     @property
     def score(self) -> float:

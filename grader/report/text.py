@@ -57,6 +57,8 @@ def data_table(table: Table) -> RichTable:
 
 
 def write_text(report: Report, console: Console) -> None:
+    if report.deadline_note:
+        console.print(f"[bold red]{escape(report.deadline_note)}[/bold red]")
     for text in problem_texts(report):
         console.print(f"[bold red]![/bold red] {escape(text)}", overflow="fold", highlight=False)
     console.print(build_table(report))

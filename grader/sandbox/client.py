@@ -1,10 +1,17 @@
-"""The grader's side of the worker: calls into student code with deadlines, survives crashes.
+"""The grader's side of the worker: calls into student code with time limits, survives crashes.
 
 A call either returns plain data or raises `StudentCallFailed` with a `CallError` that
 says what happened (exception, timeout, crash, unsupported value, missing function). A
 dead or killed worker is replaced lazily by a fresh one over a fresh copy of the
 submission. After a timeout, later calls into the same function (or module, when the
 import hung) fail at once with the same error, so one infinite loop costs one timeout.
+
+Time: a request of k evaluations (a batched numerical gradient) may take k times the
+per-call timeout. The worker interrupts student code when that budget is spent and says
+where it was (the function that was slow); the grader kills it GRACE seconds later if it
+does not answer. The grading's deadline (`ends`, a time.monotonic() instant) cuts
+every budget; a request it cuts, or one made after it, raises `DeadlinePassed`, which is
+no verdict on the student's code.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import struct
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.sandbox import codec, launcher
@@ -26,6 +33,7 @@ from grader.sandbox.codec import Handle, MalformedMessage
 from grader.sandbox.launcher import Isolation
 
 START_TIMEOUT = 60.0
+GRACE = 1.0  # how long past its budget the grader waits for the worker to report a timeout
 SEALING_CAP = 500
 
 
@@ -54,6 +62,18 @@ def error_from_wire(error: object) -> CallError:
 class WorkerStartError(RuntimeError):
     """The worker could not be started before any student code ran: an environment
     problem of the grader's machine, never a student's fault."""
+
+
+class DeadlinePassed(Exception):
+    """The grading's deadline passed before or during a request: the check that made it is
+    reported as not run, and the student's function is not blamed."""
+
+
+def over_budget(timeout: float, work: int) -> str:
+    """How a timeout reads: a batched request names its number of calls and the budget."""
+    if work == 1:
+        return f"did not finish within {timeout:g} s"
+    return f"did not finish {work} calls within {work * timeout:g} s ({timeout:g} s per call)"
 
 
 class StudentCallFailed(Exception):
@@ -134,10 +154,17 @@ def _death_message(code: int | None) -> str:
 class Worker:
     """One student submission's worker process, restarted on demand."""
 
-    def __init__(self, submission_dir: Path, isolation: Isolation, timeout: float) -> None:
+    def __init__(
+        self,
+        submission_dir: Path,
+        isolation: Isolation,
+        timeout: float,
+        ends: float | None = None,
+    ) -> None:
         self.submission_dir = Path(submission_dir)
         self.isolation = isolation
         self.timeout = timeout
+        self.ends = ends
         self.generation = 0
         self.process: subprocess.Popen | None = None
         self.scratch: str | None = None
@@ -178,6 +205,9 @@ class Worker:
                 f"could not start the grading worker ({self.isolation.mode}): "
                 f"{failure.error.message}"
             ) from None
+        except DeadlinePassed:  # before it said it was ready: start afresh next time
+            self.stop()
+            raise
         self.sealing = str(reply.get("value"))[:SEALING_CAP]
         self.start_seconds += time.perf_counter() - began
 
@@ -196,23 +226,42 @@ class Worker:
 
     close = stop
 
-    def _exchange(self, request: dict, timeout: float) -> dict:
+    def _budget(self, seconds: float) -> tuple[float, bool]:
+        """How long a request may take: `seconds`, or the time left before the grading's
+        deadline when that is shorter (then True: running out is the deadline's doing)."""
+        if self.ends is None:
+            return seconds, False
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise DeadlinePassed
+        return (left, True) if left < seconds else (seconds, False)
+
+    def _out_of_time(self, cut: bool, timeout: float, work: int, how: str, where: str) -> Exception:
+        """The worker is stopped either way (student code was interrupted mid-way)."""
+        self.stop()
+        if cut:
+            return DeadlinePassed()
+        return StudentCallFailed(
+            CallError("timeout", "Timeout", over_budget(timeout, work) + how, where)
+        )
+
+    def _exchange(self, request: dict, timeout: float, work: int = 1) -> dict:
+        """Send one request and wait for its reply: `work` calls of `timeout` seconds each."""
+        self._budget(work * timeout)  # past the deadline, start no worker
         if self.process is None:
             self.start()
+        budget, cut = self._budget(work * timeout)
         began = time.perf_counter()
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + budget + GRACE
         try:
-            self._write(codec.frame(codec.encode(request)), deadline)
+            self._write(codec.frame(codec.encode({**request, "budget": budget})), deadline)
             header = self._read(8, deadline)
             (size,) = struct.unpack("<Q", header)
             if size > codec.MAX_FRAME_BYTES:
                 raise MalformedMessage("reply too large")
             reply = codec.decode(self._read(size, deadline))
         except TimeoutError:
-            self.stop()
-            raise StudentCallFailed(
-                CallError("timeout", "Timeout", f"did not finish within {timeout:g} s (killed)")
-            ) from None
+            raise self._out_of_time(cut, timeout, work, " (killed)", "") from None
         except (EOFError, BrokenPipeError):
             code = self._exit_code(deadline)
             self.stop()
@@ -231,7 +280,10 @@ class Worker:
             error = reply.get("error")
             if type(error) is not dict:
                 raise StudentCallFailed(CallError("protocol", "Protocol", "malformed error"))
-            raise StudentCallFailed(error_from_wire(error), reply["stdout"])
+            failure = error_from_wire(error)
+            if failure.kind == "timeout":
+                raise self._out_of_time(cut, timeout, work, "", failure.where)
+            raise StudentCallFailed(failure, reply["stdout"])
         return reply
 
     def _exit_code(self, deadline: float) -> int | None:
@@ -324,29 +376,36 @@ class Worker:
         return value
 
     def _run(
-        self, module: str, function: str, request: dict, timeout: float | None, key: str = ""
+        self,
+        module: str,
+        function: str,
+        request: dict,
+        timeout: float | None,
+        key: str = "",
+        work: int = 1,
     ) -> dict:
-        """Send a request that calls `function` of `module`; a failure names that call.
-        `key` (the function by default) is what a timeout skips later calls to."""
+        """Send a request that makes `work` calls to `function` of `module`; a failure names
+        that call. `key` (the function by default) is what a timeout skips later calls to."""
         try:
-            return self._run_once(module, key or function, request, timeout)
+            return self._run_once(module, key or function, request, timeout, work)
         except StudentCallFailed as failure:
             failure.function, failure.module = function, module
             raise
 
-    def _run_once(self, module: str, key: str, request: dict, timeout: float | None) -> dict:
+    def _run_once(
+        self, module: str, key: str, request: dict, timeout: float | None, work: int
+    ) -> dict:
         if (module, key) in self.poisoned:
             raise StudentCallFailed(self.poisoned[(module, key)])
         self._ensure_imported(module)
         request = self._to_wire(request)
         try:
-            return self._exchange(request, timeout or self.timeout)
+            return self._exchange(request, timeout or self.timeout, work)
         except StudentCallFailed as failure:
             if failure.error.kind == "timeout":
-                self.poisoned[(module, key)] = CallError(
-                    "timeout",
-                    "Timeout",
-                    failure.error.message + "; later calls to it were skipped",
+                self.poisoned[(module, key)] = replace(
+                    failure.error,
+                    message=failure.error.message + "; later calls to it were skipped",
                 )
             raise
 
@@ -391,7 +450,8 @@ class Worker:
         select: int | None = None,
         timeout: float | None = None,
     ) -> list:
-        """Call the function once per argument tuple in one round trip (numeric gradients)."""
+        """Call the function once per argument tuple in one round trip (numeric gradients),
+        with `timeout` (default: the worker's) for each call."""
         request = {
             "op": "call_many",
             "module": module,
@@ -399,7 +459,7 @@ class Worker:
             "arg_list": [list(args) for args in arg_list],
             "select": select,
         }
-        value = self._run(module, function, request, timeout)["value"]
+        value = self._run(module, function, request, timeout, work=max(len(arg_list), 1))["value"]
         if type(value) is not list or len(value) != len(arg_list):
             raise StudentCallFailed(CallError("protocol", "Protocol", "malformed batch reply"))
         return value
@@ -426,7 +486,7 @@ class Worker:
     def release(self) -> None:
         """Forget every object kept in the worker (called between checks)."""
         if self.process is not None:
-            with contextlib.suppress(StudentCallFailed):
+            with contextlib.suppress(StudentCallFailed, DeadlinePassed):
                 self._exchange({"op": "release"}, self.timeout)
 
     def cpu_seconds(self) -> float:
@@ -437,12 +497,12 @@ class Worker:
         """Forget some kept objects (a training step's caches), to bound the worker's memory."""
         ids = [h.id for h in handles if type(h) is WorkerHandle and h.generation == self.generation]
         if self.process is not None and ids:
-            with contextlib.suppress(StudentCallFailed):
+            with contextlib.suppress(StudentCallFailed, DeadlinePassed):
                 self._exchange({"op": "release", "ids": ids}, self.timeout)
 
     def reseed(self, seed: int) -> None:
         """Seed the worker's global generators now and after every restart (per check)."""
         self.global_seed = seed
         if self.process is not None:
-            with contextlib.suppress(StudentCallFailed):
+            with contextlib.suppress(StudentCallFailed, DeadlinePassed):
                 self._exchange({"op": "reseed", "seed": seed}, self.timeout)

@@ -19,6 +19,7 @@ import os
 import random
 import re
 import resource
+import signal
 import sys
 import traceback
 
@@ -69,6 +70,32 @@ class CappedOutput(io.TextIOBase):
         if self.dropped:
             joined += f"\n[... {self.dropped} more characters of output dropped]"
         return joined
+
+
+class OutOfTime(BaseException):
+    """Raised into student code when its call's budget is spent (a BaseException, so that
+    only a bare `except:` in student code can swallow it; the grader's own hard limit then
+    ends the worker)."""
+
+
+def on_alarm(signum: int, frame: object) -> None:
+    raise OutOfTime
+
+
+class time_limit:  # noqa: N801 - used as a context manager, like contextlib's
+    """Interrupt the request's student code after `budget` seconds (none: no limit), so
+    the worker can say where it was when the time ran out."""
+
+    def __init__(self, budget: object) -> None:
+        self.budget = budget if type(budget) in (int, float) and budget > 0 else 0.0
+
+    def __enter__(self) -> None:
+        if self.budget:
+            signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.budget)
+
+    def __exit__(self, *exc: object) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 class StudentError(Exception):
@@ -172,6 +199,9 @@ class Worker:
             message = str(error)
         except BaseException:  # noqa: BLE001 - a student's __str__ may raise anything
             message = "<the exception's message could not be read>"
+        error_type = type(error).__name__
+        if isinstance(error, OutOfTime):
+            kind, error_type, message = "timeout", "Timeout", ""
         where, location = "", ("", 0, "")
         frames = [
             (frame.filename, frame.lineno or 0, frame.name, frame.line or "")
@@ -186,9 +216,7 @@ class Worker:
                 code = code.strip()[:MESSAGE_CAP]
                 where = f"{relative}, line {line}, in {name}: {code}"
                 location = (relative, line, code)
-        return StudentError(
-            kind, type(error).__name__, message[:MESSAGE_CAP], where[:MESSAGE_CAP], location
-        )
+        return StudentError(kind, error_type, message[:MESSAGE_CAP], where[:MESSAGE_CAP], location)
 
     def resolve(self, value: object) -> object:
         """Replace handles by the objects they name and seeds by generators, recursively
@@ -349,9 +377,12 @@ def serve(request_fd: int, reply_fd: int, worker: Worker) -> None:
         captured = CappedOutput()
         sys.stdout = sys.stderr = captured
         try:
-            reply = {"ok": True, **worker.handle(request)}
+            with time_limit(request.get("budget") if type(request) is dict else None):
+                reply = {"ok": True, **worker.handle(request)}
         except StudentError as error:
             reply = {"ok": False, "error": error.payload}
+        except OutOfTime:  # the time ran out outside student code (or as it returned)
+            reply = {"ok": False, "error": StudentError("timeout", "Timeout", "").payload}
         finally:
             sys.stdout, sys.stderr = real_stdout, real_stderr
         try:
