@@ -30,7 +30,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         xhat = (x - running_mean) / np.sqrt(running_var + eps)
         out = gamma * xhat + beta
     else:
-        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+        raise ValueError(f'Invalid forward batchnorm mode "{mode}"')
 
     bn_param["running_mean"] = running_mean
     bn_param["running_var"] = running_var

@@ -22,7 +22,10 @@ def layernorm_backward(dout, cache):
     N = dout.shape[0]
     dbeta = np.sum(dout, axis=0)
     dgamma = np.sum(dout * x_hat, axis=0)
-    dx = (1.0 / N) * gamma * inv_std * (
-        N * dout - np.sum(dout, axis=0) - x_hat * np.sum(dout * x_hat, axis=0)
+    dx = (
+        (1.0 / N)
+        * gamma
+        * inv_std
+        * (N * dout - np.sum(dout, axis=0) - x_hat * np.sum(dout * x_hat, axis=0))
     )
     return dx, dgamma, dbeta

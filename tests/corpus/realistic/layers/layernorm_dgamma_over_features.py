@@ -19,8 +19,11 @@ def layernorm_backward(dout, cache):
     x_hat, gamma, std = cache
     D = dout.shape[1]
     dxhat = dout * gamma
-    dx = (D * dxhat - dxhat.sum(axis=1, keepdims=True)
-          - x_hat * (dxhat * x_hat).sum(axis=1, keepdims=True)) / (D * std)
+    dx = (
+        D * dxhat
+        - dxhat.sum(axis=1, keepdims=True)
+        - x_hat * (dxhat * x_hat).sum(axis=1, keepdims=True)
+    ) / (D * std)
     dgamma = np.sum(dout * x_hat, axis=1)
     dbeta = np.sum(dout, axis=1)
     return dx, dgamma, dbeta

@@ -24,7 +24,5 @@ def layernorm_backward(dout, cache):
     dbeta = np.sum(dout, axis=0)
     dxhat_t = (dout * gamma).T
     D = dxhat_t.shape[0]
-    dx_t = (D * dxhat_t - dxhat_t.sum(axis=0) - xhat_t * (dxhat_t * xhat_t).sum(axis=0)) / (
-        D * std
-    )
+    dx_t = (D * dxhat_t - dxhat_t.sum(axis=0) - xhat_t * (dxhat_t * xhat_t).sum(axis=0)) / (D * std)
     return dx_t.T, dgamma, dbeta

@@ -1,7 +1,5 @@
 """Correct: the same in-place style on a copy of dout."""
 
-import numpy as np
-
 EXPECT = {"relu_forward": "full", "relu_backward": "full"}
 
 

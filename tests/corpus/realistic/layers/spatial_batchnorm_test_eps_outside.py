@@ -41,7 +41,8 @@ def spatial_batchnorm_backward(dout, cache):
     dgamma = (dout * x_hat).sum(axis=(0, 2, 3))
     dxh = dout * g
     dx = (
-        M * dxh - dxh.sum(axis=(0, 2, 3), keepdims=True)
+        M * dxh
+        - dxh.sum(axis=(0, 2, 3), keepdims=True)
         - x_hat * (dxh * x_hat).sum(axis=(0, 2, 3), keepdims=True)
     ) / (M * std)
     return dx, dgamma, dbeta
