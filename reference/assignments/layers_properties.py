@@ -246,6 +246,14 @@ def _dropout_evidence() -> list[Case]:
     ]
 
 
+def _dropout_backward_evidence() -> list[Case]:
+    """The same seeded train-mode calls, each with a dout for the backward."""
+    return [
+        Case(case.args, dout=np.linspace(-1.0, 1.0, case.args[0].size).reshape(case.args[0].shape))
+        for case in _dropout_evidence()
+    ]
+
+
 def _keep_fraction_holds(student: Implementation, example) -> None:
     p, seed = example["p"], example["seed"]
     out = _dropout(student, np.ones(DROPOUT_UNITS), mode="train", p=p, seed=seed)
@@ -337,4 +345,5 @@ dropout_backward_uses_mask = Property(
         }
     ),
     _backward_mask_holds,
+    evidence=_dropout_backward_evidence,
 )

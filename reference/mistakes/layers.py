@@ -1440,3 +1440,87 @@ mistake(
     "x may have any shape: np.random.rand(*x.shape).",
     target="dropout_forward",
 )(_train_dropout(lambda x, p: (np.random.rand(x.shape[0], x.shape[1]) < p) / p))
+
+
+@mistake(
+    "mask-inverted",
+    "lets the gradient through where x <= 0 and blocks it where x > 0; ReLU passes dout "
+    "where x > 0: dx = dout * (x > 0).",
+)
+def relu_backward(dout, cache):  # noqa: F811
+    return _f64(dout) * (cache <= 0)
+
+
+@mistake(
+    "tanh-derivative",
+    "uses the tanh derivative 1 - out**2; the sigmoid's is out * (1 - out).",
+)
+def sigmoid_backward(dout, cache):  # noqa: F811
+    return _f64(dout) * (1.0 - cache**2)
+
+
+@mistake(
+    "sigmoid-derivative",
+    "uses s * (1 - s), the derivative of the sigmoid; the derivative of softplus is the "
+    "sigmoid itself: dx = dout * sigmoid(x).",
+)
+def softplus_backward(dout, cache):  # noqa: F811
+    s = _sigmoid(cache)
+    return _f64(dout) * s * (1.0 - s)
+
+
+@mistake(
+    "max-with-alpha",
+    "computes max(alpha, x); leaky ReLU is max(alpha * x, x).",
+)
+def leaky_relu_forward(x, alpha=0.01):  # noqa: F811
+    x = _f64(x)
+    return np.maximum(alpha, x), (x, alpha)
+
+
+@mistake(
+    "max-formula",
+    "computes max(x, alpha * (exp(x) - 1)) by analogy with leaky ReLU, which differs for "
+    "x > 0 (exp(x) - 1 > x there); ELU is x for x > 0 and alpha * (exp(x) - 1) otherwise.",
+)
+def elu_forward(x, alpha=1.0):  # noqa: F811
+    x = _f64(x)
+    with np.errstate(over="ignore"):
+        return np.maximum(x, alpha * np.expm1(x)), (x, alpha)
+
+
+@mistake(
+    "dalpha-not-summed",
+    "returns dalpha per example, with shape (N, D); alpha is shared by the examples, so sum "
+    "dout * x (where x <= 0) over the minibatch.",
+)
+def prelu_backward(dout, cache):  # noqa: F811
+    x, alpha = cache
+    dout = _f64(dout)
+    dx = np.where(x > 0, dout, alpha * dout)
+    return dx, np.where(x > 0, 0.0, dout * x)
+
+
+@mistake(
+    "dxhat-missing-gamma",
+    "backpropagates dout straight into x_hat; out = gamma * x_hat + beta, so "
+    "dx_hat = dout * gamma.",
+)
+def batchnorm_backward(dout, cache):  # noqa: F811
+    _, x_hat, gamma, std = cache
+    dout = _f64(dout)
+    dx = _norm_backward(dout, x_hat, 1.0, std, 0)
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+@mistake(
+    "correct-class-gradient-minus-one",
+    "sets the correct class's gradient to -1; it is minus the number of classes whose "
+    "margin is violated (each one adds -1).",
+)
+def svm_loss(x, y):  # noqa: F811
+    loss, dx = ref.svm_loss(x, y)
+    rows = np.arange(np.shape(x)[0])
+    dx = _f64(dx).copy()
+    dx[rows, np.asarray(y, dtype=np.intp)] = -1.0 / len(rows)
+    return loss, dx

@@ -448,3 +448,25 @@ def ema_update(avg, w, decay=0.995):
 )
 def ema_update(avg, w, decay=0.995):  # noqa: F811
     return decay * _f64(avg) + _f64(w)
+
+
+@mistake(
+    "velocity-sign",
+    "adds the gradient step to the velocity (v = momentum * v + learning_rate * dw) and "
+    "steps by w + v, which climbs the loss; v = momentum * v - learning_rate * dw.",
+)
+def sgd_momentum(w, dw, config=None):  # noqa: F811
+    w, dw, config = _setup(w, dw, config, _MOMENTUM)
+    v = config["momentum"] * _state(config, "velocity", w) + config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
+
+
+@mistake(
+    "off-by-one",
+    "counts epochs from 1 (floor((epoch + 1) / epochs_per_drop)), so every drop comes one "
+    "epoch early; the rate drops after epochs_per_drop whole epochs: floor(epoch / "
+    "epochs_per_drop).",
+)
+def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):  # noqa: F811
+    return float(lr0 * drop ** np.floor((epoch + 1) / epochs_per_drop))
