@@ -9,7 +9,7 @@ given to a function that should keep full marks. Bug fragments without MISTAKE c
 a right name from a wrong one: their names are counted as unverified. Each file is graded
 only on the functions it can change, as in the tests.
 
-    PYTHONPATH=$PWD python benchmarks/diagnosis_rate.py [--assignment layers ...]
+    PYTHONPATH=$PWD python benchmarks/diagnosis_rate.py [--assignment layers ...] [--list]
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Tally:
     unverified: int = 0
     missed: list[str] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)
+    unverified_names: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     correct_forms: int = 0
 
@@ -91,7 +92,9 @@ def tally_file(path: Path, tally: Tally) -> None:
         else:
             tally.unnamed.append(f"{label} {function}")
         if function not in names:
-            tally.unverified += bool(got)
+            if got:
+                tally.unverified += 1
+                tally.unverified_names.append(f"{label} {function}: named {sorted(got)}")
             continue
         wanted = names[function]
         if got and got != {wanted}:
@@ -103,7 +106,9 @@ def tally_file(path: Path, tally: Tally) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assignment", action="append", help="only these assignments")
-    parser.add_argument("--unnamed", action="store_true", help="list the bugs given no name")
+    parser.add_argument(
+        "--list", action="store_true", help="list the bugs given no name or an unverified one"
+    )
     arguments = parser.parse_args()
     chosen = arguments.assignment
     files = sorted(CORPORA.glob("*/bugs/*/*.py")) + sorted(REALISTIC.glob("*/*.py"))
@@ -121,7 +126,8 @@ def main() -> None:
             f"{len(tally.wrong)} wrong names, {tally.correct_forms} correct forms, "
             f"{len(tally.missed)} bugs that kept full marks"
         )
-        for line in tally.wrong + tally.missed + (tally.unnamed if arguments.unnamed else []):
+        listed = tally.unnamed + tally.unverified_names if arguments.list else []
+        for line in tally.wrong + tally.missed + listed:
             print(f"  {line}")
 
 
