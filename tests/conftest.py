@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from grader.starter import reference_submission, starter_modules
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "tests" / "corpus"
 CORPUS = CORPORA / "layers"
+REALISTIC = CORPORA / "realistic"
 ASSIGNMENTS = list(starter_modules())
 BUG_CORPORA = [name for name in ASSIGNMENTS if (CORPORA / name / "bugs").is_dir()]
 FAST = GradeOptions(timeout=5.0)
@@ -38,8 +40,32 @@ def fragment_constants(path: Path) -> dict:
 
 
 def assignment_of(path: Path) -> str:
-    """The assignment a corpus file belongs to (tests/corpus/<assignment>/...)."""
-    return path.resolve().relative_to(CORPORA).parts[0]
+    """The assignment a corpus file belongs to (tests/corpus/<assignment>/... or
+    tests/corpus/realistic/<assignment>/...)."""
+    parts = path.resolve().relative_to(CORPORA).parts
+    return parts[1] if parts[0] == REALISTIC.name else parts[0]
+
+
+KNOWN_MISTAKE = re.compile(r"(?:Known|Likely) mistake \(([^)]+)\)")
+MODIFIED_INPUT = "modifies-input"
+
+
+def diagnoses(feedback: str) -> set[str]:
+    """The mistakes a failed check's feedback names: known-mistake keys, and
+    "modifies-input" for the in-place check's own diagnosis (it says which argument)."""
+    named = set(KNOWN_MISTAKE.findall(feedback))
+    if "modified its argument" in feedback:
+        named.add(MODIFIED_INPUT)
+    return named
+
+
+def named_by_function(report: Report) -> dict[str, set[str]]:
+    """For each function, every mistake its failed checks name."""
+    named: dict[str, set[str]] = {}
+    for result in report.results:
+        if not result.passed:
+            named.setdefault(result.function, set()).update(diagnoses(result.feedback))
+    return named
 
 
 def submission_with(fragment: Path, directory: Path) -> Path:

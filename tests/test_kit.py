@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPORA, ROOT, functions_at_risk, submission_with
+from conftest import CORPORA, REALISTIC, ROOT, functions_at_risk, submission_with
 
 from grader import course
 from grader.assignments import load_assignment
@@ -155,8 +155,9 @@ def test_the_kit_carries_no_input_that_only_hidden_checks_use(
 
 def corpus(assignment: str, directory: Path) -> list[tuple[Path, tuple[str, ...]]]:
     """The reference, the stubs and every corpus submission of an assignment, each with the
-    functions to compare: all of them, except for a bug fragment appended to correct_alt
-    (itself compared in full), the functions it can change (conftest.functions_at_risk)."""
+    functions to compare: all of them, except for a bug or realistic fragment appended to
+    correct_alt (itself compared in full), the functions it can change
+    (conftest.functions_at_risk)."""
     folder = CORPORA / assignment
     (spec,) = load_assignment(assignment)
     entries = [
@@ -164,7 +165,8 @@ def corpus(assignment: str, directory: Path) -> list[tuple[Path, tuple[str, ...]
         (starter_submission(assignment, directory / "stubs"), ()),
     ]
     entries += [(p, ()) for p in sorted(folder.iterdir()) if p.name.startswith("correct")]
-    for fragment in sorted(folder.glob("bugs/*/*.py")):
+    fragments = sorted(folder.glob("bugs/*/*.py")) + sorted((REALISTIC / assignment).glob("*.py"))
+    for fragment in fragments:
         path = submission_with(fragment, directory / f"{fragment.parent.name}-{fragment.stem}")
         entries.append((path, functions_at_risk(spec, path, fragment)))
     return entries

@@ -1,12 +1,14 @@
 """The one known-mistake matcher: an exact match beats a likely one, the first registered
 wins among equals, a variant that cannot run explains nothing, one wording for the verdict,
-and a kit recording asks every variant."""
+a kit recording asks every variant, and equal non-finite patterns alone never match."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from grader.checks.mistakes import Match, name_mistake, record_variants
+import numpy as np
+
+from grader.checks.mistakes import Agreement, Match, name_mistake, record_variants, reproduces
 from grader.checks.recording import Variant, registered_mistakes
 
 
@@ -58,3 +60,25 @@ def test_recording_a_kit_asks_every_variant_and_nothing_otherwise() -> None:
 def test_mistakes_are_found_beside_the_reference_module() -> None:
     assert {m.target for m in registered_mistakes("reference.layers")} >= {"batchnorm_forward"}
     assert registered_mistakes("reference.cifar") == ()
+
+
+def test_a_value_is_reproduced_only_by_agreeing_finite_values() -> None:
+    nan, inf = float("nan"), float("inf")
+    row = np.array([1.0, nan, 3.0])
+    assert reproduces(row, row + 1e-9, 1e-6) == Agreement(True, True)
+    assert reproduces(row, np.array([1.0, nan, 3.1]), 1e-6) == Agreement(False, False)
+    # an inf loss (log of an underflowed probability) is no nan loss (overflow) ...
+    assert not reproduces(inf, nan, 1e-6).agrees
+    assert not reproduces(np.array([1.0, inf]), np.array([1.0, -inf]), 1e-6).agrees
+    # ... and even the same non-finite value is no evidence on its own
+    assert reproduces(nan, nan, 1e-6) == Agreement(True, False)
+    assert reproduces(np.array([1.0, 2.0]), np.array([[1.0, 2.0]]), 1e-6) == Agreement(False, False)
+
+
+def test_one_mistake_may_come_in_several_forms() -> None:
+    forms = [
+        m
+        for m in registered_mistakes("reference.layers")
+        if (m.target, m.key) == ("softmax_loss", "log-of-probability-plus-epsilon")
+    ]
+    assert len(forms) > 1 and len({m.description for m in forms}) == len(forms)

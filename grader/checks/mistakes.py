@@ -16,10 +16,10 @@ from typing import TypeVar
 import numpy as np
 
 from grader.assignments.spec import Case
-from grader.checks.compare import compare_value
-from grader.checks.context import CheckContext
+from grader.checks.compare import compare_value, relative_error
+from grader.checks.context import STUDENT_FAILURES, CheckContext
 from grader.checks.implementations import Implementation
-from grader.checks.procedures import run
+from grader.checks.procedures import as_array, run
 from grader.checks.recording import Variant
 
 Behaviour = TypeVar("Behaviour")
@@ -104,9 +104,37 @@ def record_failure_paths(ctx: CheckContext, case: Case) -> None:
         record_variants(ctx, _outputs(ctx, case))
 
 
+@dataclass(frozen=True)
+class Agreement:
+    """Whether a variant's value reproduces the student's, and on what evidence."""
+
+    agrees: bool
+    on_finite_values: bool
+
+
+def reproduces(got: object, produced: object, tolerance: float) -> Agreement:
+    """Does `produced` (a variant's value) reproduce `got` (the student's)? The same shape,
+    the same non-finite entries (nan where nan, +inf where +inf, -inf where -inf) and finite
+    entries within the tolerance. `on_finite_values` says whether there was any finite entry
+    to agree on: equal non-finite patterns alone are no evidence of a mistake (an inf loss
+    from log(0) and a nan loss from overflow tell nothing about each other)."""
+    got_array, produced_array = as_array(got), as_array(produced)
+    if got_array is None or produced_array is None or got_array.shape != produced_array.shape:
+        return Agreement(False, False)
+    finite = np.isfinite(got_array)
+    same_pattern = np.array_equal(finite, np.isfinite(produced_array)) and np.array_equal(
+        got_array[~finite], produced_array[~finite], equal_nan=True
+    )
+    if not same_pattern or not finite.any():
+        return Agreement(same_pattern, False)
+    close = relative_error(got_array[finite], produced_array[finite]) <= tolerance
+    return Agreement(close, close)
+
+
 def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> str | None:
     """Name the known mistake that reproduces `got`: exactly (every output the student got
-    wrong equals the variant's), else likely (at least one wrong output does)."""
+    wrong equals the variant's), else likely (at least one wrong output does). Either way
+    the variant must agree with some finite value the student got wrong (`reproduces`)."""
     reference = ctx.expected(case)
     tolerance = ctx.function.tolerance
     wrong = {
@@ -114,18 +142,31 @@ def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> s
     }
 
     def compare(expected: dict[str, object]) -> Match | None:
-        explained = {
-            name
+        agreements = {
+            name: reproduces(got.get(name), expected[name], tolerance)
             for name in wrong
             if name in expected
-            and not compare_value(name, got.get(name), expected[name], tolerance)
         }
-        if wrong and explained == wrong:
+        explained = {name for name, agreement in agreements.items() if agreement.agrees}
+        evidence = {name for name, agreement in agreements.items() if agreement.on_finite_values}
+        if not evidence:
+            return None
+        if explained == wrong:
             return Match(exact=True)
-        if explained:
-            return Match(
-                exact=False, detail=f"your {', '.join(sorted(explained))} matches this mistake"
-            )
-        return None
+        return Match(exact=False, detail=f"your {', '.join(sorted(evidence))} matches this mistake")
 
     return name_mistake(ctx, _outputs(ctx, case), compare)
+
+
+def identify_on_evidence(ctx: CheckContext, cases: list[Case]) -> str | None:
+    """Name the known mistake behind a failure that a check saw only indirectly (a property
+    on random examples): the first fixed evidence case on which a variant reproduces what
+    the student's function returns there (`identify_mistake`)."""
+    for case in cases:
+        try:
+            got = ctx.got(case)
+        except STUDENT_FAILURES:
+            continue
+        if mistake := identify_mistake(ctx, case, got):
+            return mistake
+    return None

@@ -13,10 +13,11 @@ from typing import ClassVar
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
-from grader.assignments.spec import Check, FunctionSpec
+from grader.assignments.spec import Case, Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.describe import describe_value
 from grader.checks.implementations import Implementation
+from grader.checks.mistakes import identify_on_evidence, record_failure_paths
 
 
 class PropertyViolation(AssertionError):
@@ -32,6 +33,9 @@ class Property:
     holds: Callable[[Implementation, Mapping[str, object]], None]
     max_examples: int = 20
     made_by: tuple = ()  # (module, factory, args) when a @property_factory made it
+    evidence: Callable[[], list[Case]] | None = None
+    """Fixed inputs of the checked function on which, when the property fails, its outputs
+    are compared with the known mistakes' to name one (fixed, so that a kit records them)."""
 
 
 def property_factory(factory: Callable[..., Property]) -> Callable[..., Property]:
@@ -63,6 +67,9 @@ class SatisfiesProperty(Check):
     def run(self, ctx: CheckContext) -> Outcome:
         prop = self.prop
         failure: dict[str, object] = {}
+        evidence = prop.evidence() if prop.evidence else []
+        for case in evidence:
+            record_failure_paths(ctx, case)
 
         @settings(
             max_examples=prop.max_examples,
@@ -94,5 +101,8 @@ class SatisfiesProperty(Check):
                 f"{name}={describe_value(value, full=True)}"
                 for name, value in failure["example"].items()
             )
-            return Outcome(False, f"Smallest failing example found: {example}\n{failure['why']}")
+            lines = [f"Smallest failing example found: {example}", str(failure["why"])]
+            if mistake := identify_on_evidence(ctx, evidence):
+                lines.append(mistake)
+            return Outcome(False, "\n".join(lines))
         return Outcome(True)

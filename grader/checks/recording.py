@@ -165,6 +165,12 @@ class Variant:
     description: str
 
 
+def variant_namespace(variant: Variant, position: int) -> str:
+    """Where a variant's answers sit on the tape: its key and its place among the target's
+    variants, since one mistake may come in several forms under one key."""
+    return f"{variant.key}#{position}"
+
+
 def registered_mistakes(module: str) -> tuple:
     """The course's `Mistake`s for the reference `module`: `mistakes_for(<last part>)` of the
     `mistakes` package beside it (a course pack without one registers none)."""
@@ -213,7 +219,10 @@ class ReferenceSource:
         if self.tape is not None and self.replay:
             key = self.tape.sequence("variants")
             listed = [Variant(*fields) for fields in self.tape.get(key)]
-            return [(v, ReplayReference(self.tape, v.key)) for v in listed]
+            return [
+                (v, ReplayReference(self.tape, variant_namespace(v, i)))
+                for i, v in enumerate(listed)
+            ]
         found = [
             (Variant(m.target, m.key, m.description), m.overrides)
             for m in registered_mistakes(module)
@@ -223,8 +232,13 @@ class ReferenceSource:
             key = self.tape.sequence("variants")
             self.tape.put(key, [[v.target, v.key, v.description] for v, _ in found])
         return [
-            (v, self._wrap(lambda o=overrides: ReferenceImplementation(module, o), v.key))
-            for v, overrides in found
+            (
+                v,
+                self._wrap(
+                    lambda o=overrides: ReferenceImplementation(module, o), variant_namespace(v, i)
+                ),
+            )
+            for i, (v, overrides) in enumerate(found)
         ]
 
     def cases(self, generate: Callable[[np.random.Generator], list], rng) -> list:

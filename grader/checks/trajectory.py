@@ -20,7 +20,7 @@ from grader.checks.compare import aligned, compare_value
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
 from grader.checks.implementations import Implementation
 from grader.checks.inputs import away_from_zero
-from grader.checks.mistakes import Match, name_mistake, record_variants
+from grader.checks.mistakes import Match, name_mistake, record_variants, reproduces
 from grader.checks.procedures import MalformedResult, unpack
 
 SHAPE = (4, 5)
@@ -94,14 +94,18 @@ class TrajectoryMatchesReference(Check):
     def identify(
         self, ctx: CheckContext, tasks: list[Problem], got: list[np.ndarray]
     ) -> str | None:
-        """The known mistake whose trajectory starts with the student's `got` (exactly)."""
+        """The known mistake whose trajectory starts with the student's `got` (exactly),
+        agreeing on finite values at the step that went wrong (`reproduces`)."""
+        tolerance = ctx.function.tolerance
 
         def compare(theirs: list[np.ndarray]) -> Match | None:
-            same = len(theirs) >= len(got) and all(
-                compare_value("w", mine, other, ctx.function.tolerance) is None
-                for mine, other in zip(got, theirs, strict=False)
-            )
-            return Match(exact=True) if got and same else None
+            if not got or len(theirs) < len(got):
+                return None
+            agreements = [
+                reproduces(mine, other, tolerance) for mine, other in zip(got, theirs, strict=False)
+            ]
+            same = all(agreement.agrees for agreement in agreements)
+            return Match(exact=True) if same and agreements[-1].on_finite_values else None
 
         return name_mistake(ctx, self.variant_trajectory(ctx, tasks), compare)
 

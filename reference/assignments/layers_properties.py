@@ -12,6 +12,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from grader.assignments.spec import Case
 from grader.checks.compare import aligned
 from grader.checks.implementations import Implementation
 from grader.checks.procedures import as_array
@@ -242,6 +243,24 @@ def _dropout(student: Implementation, x: np.ndarray, **param) -> np.ndarray:
     return _forward(student, "dropout_forward", x, param)
 
 
+def _dropout_evidence() -> list[Case]:
+    """Seeded train-mode calls on which a dropout mistake shows in the values: a 2-D input,
+    and a 3-D one whose trailing axes are equal, so that masks drawn for 2-D input still
+    broadcast (and a mask drawn from the first two axes differs from a full one)."""
+    return [
+        Case((np.linspace(0.5, 2.0, 20).reshape(4, 5), {"mode": "train", "p": 0.6, "seed": 7})),
+        Case((np.linspace(0.5, 3.0, 64).reshape(4, 4, 4), {"mode": "train", "p": 0.3, "seed": 11})),
+    ]
+
+
+def _dropout_backward_evidence() -> list[Case]:
+    """The same seeded train-mode calls, each with a dout for the backward."""
+    return [
+        Case(case.args, dout=np.linspace(-1.0, 1.0, case.args[0].size).reshape(case.args[0].shape))
+        for case in _dropout_evidence()
+    ]
+
+
 def _keep_fraction_holds(student: Implementation, example) -> None:
     p, seed = example["p"], example["seed"]
     out = _dropout(student, np.ones(DROPOUT_UNITS), mode="train", p=p, seed=seed)
@@ -261,6 +280,7 @@ dropout_keeps_fraction_p = Property(
     ),
     _keep_fraction_holds,
     max_examples=8,
+    evidence=_dropout_evidence,
 )
 
 
@@ -287,6 +307,7 @@ dropout_scales_kept_units = Property(
         }
     ),
     _scaling_holds,
+    evidence=_dropout_evidence,
 )
 
 
@@ -339,4 +360,5 @@ dropout_backward_uses_mask = Property(
         }
     ),
     _backward_mask_holds,
+    evidence=_dropout_backward_evidence,
 )

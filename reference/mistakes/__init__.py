@@ -27,7 +27,8 @@ class Mistake:
     target: str
     """The student function whose wrong output this explains, e.g. "batchnorm_forward"."""
     key: str
-    """Short slug, e.g. "unbiased-variance" (unique per target)."""
+    """Short slug, e.g. "unbiased-variance"; several forms of one mistake (say, two ways of
+    drawing the same wrong mask) share it, each with its own description."""
     description: str
     """One sentence for a student: what the mistake is and how to fix it."""
     overrides: Mapping[str, Callable] = field(compare=False, hash=False)
@@ -62,7 +63,11 @@ def mistake(
         )
         entries = _REGISTRY.setdefault(func.__module__, [])
         for i, old in enumerate(entries):
-            if (old.target, old.key) == (entry.target, entry.key):
+            if (old.target, old.key, old.description) == (
+                entry.target,
+                entry.key,
+                entry.description,
+            ):
                 entries[i] = entry  # re-registration (e.g. module reloaded): keep the order
                 break
         else:

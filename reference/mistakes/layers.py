@@ -44,6 +44,7 @@ def _batchnorm(
     swap_momentum=False,
     test_uses_batch=False,
     eps_outside_sqrt=False,
+    test_affine=True,
 ):
     """The reference batchnorm forward with switchable mistakes; same cache format."""
     x, gamma, beta = _f64(x), _f64(gamma), _f64(beta)
@@ -61,7 +62,7 @@ def _batchnorm(
         mean, var = running_mean, running_var
     std = np.sqrt(var) + eps if eps_outside_sqrt else np.sqrt(var + eps)
     x_hat = (x - mean) / std
-    out = gamma * x_hat + beta
+    out = gamma * x_hat + beta if mode == "train" or test_affine else x_hat
     if mode == "train":
         keep, new = (1 - momentum, momentum) if swap_momentum else (momentum, 1 - momentum)
         bn_param["running_mean"] = keep * running_mean + new * mean
@@ -1306,3 +1307,220 @@ def softplus_forward(x):  # noqa: F811
 def batchnorm_backward(dout, cache):  # noqa: F811
     dx, _, dbeta = ref.batchnorm_backward(dout, cache)
     return dx, np.sum(_f64(dout), axis=0), dbeta
+
+
+# --- mistakes seen in realistic student code (tests/corpus/realistic) ---
+
+
+def _softmax_log_of_probabilities(epsilon):
+    """softmax_loss that takes log(p + epsilon) of the (row-max shifted) probabilities."""
+
+    def softmax_loss(x, y):
+        x, y = _f64(x), np.asarray(y, dtype=np.intp)
+        rows = np.arange(x.shape[0])
+        probs = np.exp(x - x.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        loss = -np.log(probs[rows, y] + epsilon).sum() / x.shape[0]
+        dx = probs.copy()
+        dx[rows, y] -= 1.0
+        return float(loss), dx / x.shape[0]
+
+    return softmax_loss
+
+
+for _epsilon in (1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15, 1e-20):
+    mistake(
+        "log-of-probability-plus-epsilon",
+        f"takes log(p + {_epsilon:g}) (or clips p at {_epsilon:g}) of the softmax "
+        "probabilities, which caps the loss of a confidently wrong example at "
+        f"-log({_epsilon:g}); compute log-softmax directly: shifted - "
+        "log(sum(exp(shifted))) with shifted = x - max(x).",
+        target="softmax_loss",
+    )(_softmax_log_of_probabilities(_epsilon))
+
+
+@mistake(
+    "test-mode-no-affine",
+    "returns the normalized x_hat in test mode without gamma and beta; test mode also "
+    "computes gamma * x_hat + beta (with the running statistics).",
+)
+def batchnorm_forward(x, gamma, beta, bn_param):  # noqa: F811
+    return _batchnorm(x, gamma, beta, bn_param, test_affine=False)
+
+
+def _spatial_batchnorm(x, gamma, beta, bn_param, **mistakes):
+    """The reference spatial batchnorm (channels last, then batchnorm) with `_batchnorm`'s
+    switchable mistakes; same cache format."""
+    x = _f64(x)
+    N, C, H, W = x.shape
+    out2, cache = _batchnorm(
+        x.transpose(0, 2, 3, 1).reshape(-1, C), gamma, beta, bn_param, **mistakes
+    )
+    return out2.reshape(N, H, W, C).transpose(0, 3, 1, 2), (cache, x.shape)
+
+
+@mistake(
+    "eps-outside-sqrt",
+    "divides by sqrt(var) + eps; eps belongs inside the square root: sqrt(var + eps).",
+)
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):  # noqa: F811
+    return _spatial_batchnorm(x, gamma, beta, bn_param, eps_outside_sqrt=True)
+
+
+@mistake(
+    "test-mode-no-affine",
+    "returns the normalized x_hat in test mode without gamma and beta; test mode also "
+    "computes gamma * x_hat + beta (with the running statistics).",
+)
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):  # noqa: F811
+    return _spatial_batchnorm(x, gamma, beta, bn_param, test_affine=False)
+
+
+@mistake(
+    "test-uses-batch-stats",
+    "normalizes with the statistics of the test batch in test mode; at test time use "
+    "bn_param's running_mean and running_var.",
+)
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):  # noqa: F811
+    return _spatial_batchnorm(x, gamma, beta, bn_param, test_uses_batch=True)
+
+
+@mistake(
+    "dgamma-dbeta-over-features",
+    "sums dgamma and dbeta over the features (axis 1); gamma and beta are shared by the "
+    "examples, so sum over the minibatch (axis 0), which gives one value per feature.",
+)
+def layernorm_backward(dout, cache):  # noqa: F811
+    x_hat, gamma, std = cache
+    dout = _f64(dout)
+    dx = _norm_backward(dout, x_hat, gamma, std, 1)
+    return dx, (dout * x_hat).sum(axis=1), dout.sum(axis=1)
+
+
+def _train_dropout(draw_mask):
+    """dropout_forward whose train-mode mask is draw_mask(x, p) (seeded like the reference)."""
+
+    def dropout_forward(x, dropout_param):
+        x = _f64(x)
+        p, mode = dropout_param["p"], dropout_param["mode"]
+        _seed(dropout_param)
+        if mode != "train":
+            return ref.dropout_forward(x, {"p": p, "mode": mode})
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mask = draw_mask(x, p)
+        return x * mask, (dict(dropout_param), mask)
+
+    return dropout_forward
+
+
+mistake(
+    "p-is-drop-probability",
+    "treats p as the probability of DROPPING a unit (mask = (rand < 1 - p) / (1 - p)); p "
+    "is the probability of KEEPING it: mask = (rand < p) / p.",
+    target="dropout_forward",
+)(_train_dropout(lambda x, p: (np.random.rand(*x.shape) < 1 - p) / (1 - p)))
+
+mistake(
+    "mask-from-randn",
+    "draws the mask from np.random.randn (a normal distribution), so a unit is kept with "
+    "probability Phi(p), not p; use np.random.rand (uniform on [0, 1)).",
+    target="dropout_forward",
+)(_train_dropout(lambda x, p: (np.random.randn(*x.shape) < p) / p))
+
+mistake(
+    "one-mask-row",
+    "draws one mask row (np.random.rand(1, D)) that every example shares; draw an "
+    "independent mask for every unit of every example: np.random.rand(*x.shape).",
+    target="dropout_forward",
+)(_train_dropout(lambda x, p: (np.random.rand(1, x.shape[1]) < p) / p))
+
+mistake(
+    "mask-assumes-2d",
+    "draws the mask as np.random.rand(x.shape[0], x.shape[1]), which assumes 2-D input; "
+    "x may have any shape: np.random.rand(*x.shape).",
+    target="dropout_forward",
+)(_train_dropout(lambda x, p: (np.random.rand(x.shape[0], x.shape[1]) < p) / p))
+
+
+@mistake(
+    "mask-inverted",
+    "lets the gradient through where x <= 0 and blocks it where x > 0; ReLU passes dout "
+    "where x > 0: dx = dout * (x > 0).",
+)
+def relu_backward(dout, cache):  # noqa: F811
+    return _f64(dout) * (cache <= 0)
+
+
+@mistake(
+    "tanh-derivative",
+    "uses the tanh derivative 1 - out**2; the sigmoid's is out * (1 - out).",
+)
+def sigmoid_backward(dout, cache):  # noqa: F811
+    return _f64(dout) * (1.0 - cache**2)
+
+
+@mistake(
+    "sigmoid-derivative",
+    "uses s * (1 - s), the derivative of the sigmoid; the derivative of softplus is the "
+    "sigmoid itself: dx = dout * sigmoid(x).",
+)
+def softplus_backward(dout, cache):  # noqa: F811
+    s = _sigmoid(cache)
+    return _f64(dout) * s * (1.0 - s)
+
+
+@mistake(
+    "max-with-alpha",
+    "computes max(alpha, x); leaky ReLU is max(alpha * x, x).",
+)
+def leaky_relu_forward(x, alpha=0.01):  # noqa: F811
+    x = _f64(x)
+    return np.maximum(alpha, x), (x, alpha)
+
+
+@mistake(
+    "max-formula",
+    "computes max(x, alpha * (exp(x) - 1)) by analogy with leaky ReLU, which differs for "
+    "x > 0 (exp(x) - 1 > x there); ELU is x for x > 0 and alpha * (exp(x) - 1) otherwise.",
+)
+def elu_forward(x, alpha=1.0):  # noqa: F811
+    x = _f64(x)
+    with np.errstate(over="ignore"):
+        return np.maximum(x, alpha * np.expm1(x)), (x, alpha)
+
+
+@mistake(
+    "dalpha-not-summed",
+    "returns dalpha per example, with shape (N, D); alpha is shared by the examples, so sum "
+    "dout * x (where x <= 0) over the minibatch.",
+)
+def prelu_backward(dout, cache):  # noqa: F811
+    x, alpha = cache
+    dout = _f64(dout)
+    dx = np.where(x > 0, dout, alpha * dout)
+    return dx, np.where(x > 0, 0.0, dout * x)
+
+
+@mistake(
+    "dxhat-missing-gamma",
+    "backpropagates dout straight into x_hat; out = gamma * x_hat + beta, so "
+    "dx_hat = dout * gamma.",
+)
+def batchnorm_backward(dout, cache):  # noqa: F811
+    _, x_hat, gamma, std = cache
+    dout = _f64(dout)
+    dx = _norm_backward(dout, x_hat, 1.0, std, 0)
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+@mistake(
+    "correct-class-gradient-minus-one",
+    "sets the correct class's gradient to -1; it is minus the number of classes whose "
+    "margin is violated (each one adds -1).",
+)
+def svm_loss(x, y):  # noqa: F811
+    loss, dx = ref.svm_loss(x, y)
+    rows = np.arange(np.shape(x)[0])
+    dx = _f64(dx).copy()
+    dx[rows, np.asarray(y, dtype=np.intp)] = -1.0 / len(rows)
+    return loss, dx

@@ -42,13 +42,21 @@ _ADADELTA = {"learning_rate": 1.0, "rho": 0.95, "epsilon": 1e-6}
 
 
 def _adam(
-    w, dw, config, *, bias_correction=True, old_t=False, store_corrected=False, reset_t=False
+    w,
+    dw,
+    config,
+    *,
+    bias_correction=True,
+    old_t=False,
+    store_corrected=False,
+    reset_t=False,
+    first_t=0,
 ):
-    """The reference Adam with switchable mistakes."""
+    """The reference Adam with switchable mistakes (`first_t`: t when config has none)."""
     w, dw, config = _setup(w, dw, config, _ADAM)
     if reset_t:
         config["t"] = 0
-    t_old = config.get("t", 0)
+    t_old = config.get("t", first_t)
     t = t_old + 1
     beta1, beta2 = config["beta1"], config["beta2"]
     m = beta1 * _state(config, "m", w) + (1 - beta1) * dw
@@ -252,6 +260,19 @@ def rmsprop(w, dw, config=None):  # noqa: F811
     return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
 
 
+@mistake(
+    "no-sqrt",
+    "divides by cache + epsilon; divide by the square root of the moving average: "
+    "next_w = w - learning_rate * dw / (sqrt(cache) + epsilon).",
+)
+def rmsprop(w, dw, config=None):  # noqa: F811
+    w, dw, config = _setup(w, dw, config, _RMSPROP)
+    decay = config["decay_rate"]
+    cache = decay * _state(config, "cache", w) + (1 - decay) * dw**2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (cache + config["epsilon"]), config
+
+
 # ----------------------------------------------------------------------------------------
 # adam
 # ----------------------------------------------------------------------------------------
@@ -291,6 +312,16 @@ def adam(w, dw, config=None):  # noqa: F811
 )
 def adam(w, dw, config=None):  # noqa: F811
     return _adam(w, dw, config, reset_t=True)
+
+
+@mistake(
+    "t-starts-at-1",
+    "starts the iteration number at 1 (config.setdefault('t', 1)) and then increments it, "
+    "so the first step corrects with t = 2; start from t = 0 and increment before the "
+    "correction, so that the first step uses t = 1.",
+)
+def adam(w, dw, config=None):  # noqa: F811
+    return _adam(w, dw, config, first_t=1)
 
 
 # ----------------------------------------------------------------------------------------
@@ -417,3 +448,25 @@ def ema_update(avg, w, decay=0.995):
 )
 def ema_update(avg, w, decay=0.995):  # noqa: F811
     return decay * _f64(avg) + _f64(w)
+
+
+@mistake(
+    "velocity-sign",
+    "adds the gradient step to the velocity (v = momentum * v + learning_rate * dw) and "
+    "steps by w + v, which climbs the loss; v = momentum * v - learning_rate * dw.",
+)
+def sgd_momentum(w, dw, config=None):  # noqa: F811
+    w, dw, config = _setup(w, dw, config, _MOMENTUM)
+    v = config["momentum"] * _state(config, "velocity", w) + config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
+
+
+@mistake(
+    "off-by-one",
+    "counts epochs from 1 (floor((epoch + 1) / epochs_per_drop)), so every drop comes one "
+    "epoch early; the rate drops after epochs_per_drop whole epochs: floor(epoch / "
+    "epochs_per_drop).",
+)
+def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):  # noqa: F811
+    return float(lr0 * drop ** np.floor((epoch + 1) / epochs_per_drop))

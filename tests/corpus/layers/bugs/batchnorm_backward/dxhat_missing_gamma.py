@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "dxhat-missing-gamma"
+
 
 def batchnorm_backward(dout, cache):
     xhat = cache["xhat"]

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "missing-dmean"
+
 
 def batchnorm_backward(dout, cache):
     xhat, gamma = cache["xhat"], cache["gamma"]

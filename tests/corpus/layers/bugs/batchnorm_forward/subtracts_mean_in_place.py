@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "modifies-input"
+
 
 def batchnorm_forward(x, gamma, beta, bn_param):
     mode = bn_param["mode"]

@@ -1,5 +1,7 @@
 """Divides by p again although the cached mask is already scaled by 1/p."""
 
+MISTAKE = "divides-by-p-twice"
+
 
 def dropout_backward(dout, cache):
     dropout_param, mask = cache

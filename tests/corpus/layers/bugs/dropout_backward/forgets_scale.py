@@ -1,5 +1,7 @@
 """Applies the 0/1 keep pattern but forgets the 1/p scaling."""
 
+MISTAKE = "mask-not-scaled"
+
 
 def dropout_backward(dout, cache):
     dropout_param, mask = cache

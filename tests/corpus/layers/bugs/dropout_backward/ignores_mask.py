@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "ignores-mask"
+
 
 def dropout_backward(dout, cache):
     return np.array(dout, copy=True)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "not-inverted"
+
 
 def dropout_forward(x, dropout_param):
     p, mode = dropout_param["p"], dropout_param["mode"]

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "missing-half"
+
 
 def elastic_net_regularization(w, l1, l2):
     loss = l1 * np.sum(np.abs(w)) + l2 * np.sum(w * w)

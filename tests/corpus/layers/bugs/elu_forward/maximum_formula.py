@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "max-formula"
+
 
 def elu_forward(x, alpha=1.0):
     with np.errstate(over="ignore"):

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "missing-minus-one"
+
 
 def elu_forward(x, alpha=1.0):
     positive = x > 0

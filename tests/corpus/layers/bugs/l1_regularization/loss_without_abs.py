@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "missing-abs"
+
 
 def l1_regularization(w, reg):
     return reg * np.sum(w), reg * np.sign(w)

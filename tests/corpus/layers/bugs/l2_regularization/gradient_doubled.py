@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "missing-half-doubled-gradient"
+
 
 def l2_regularization(w, reg):
     return 0.5 * reg * np.sum(w * w), 2 * reg * w

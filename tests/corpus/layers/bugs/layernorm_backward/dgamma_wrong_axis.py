@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "dgamma-dbeta-over-features"
+
 
 def layernorm_backward(dout, cache):
     xhat, gamma = cache["xhat"], cache["gamma"]

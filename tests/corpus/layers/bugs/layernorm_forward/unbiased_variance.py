@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "unbiased-variance"
+
 
 def layernorm_forward(x, gamma, beta, ln_param):
     eps = ln_param.get("eps", 1e-5)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "relu-gradient"
+
 
 def leaky_relu_backward(dout, cache):
     x_wins, alpha = cache

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "max-with-alpha"
+
 
 def leaky_relu_forward(x, alpha=0.01):
     out = np.maximum(alpha, x)

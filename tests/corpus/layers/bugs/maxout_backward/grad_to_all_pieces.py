@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "grad-to-all-pieces"
+
 
 def maxout_backward(dout, cache):
     x, w, onehot = cache["x"], cache["w"], cache["onehot"]

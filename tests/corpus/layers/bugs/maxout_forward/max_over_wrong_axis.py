@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "max-over-wrong-axis"
+
 
 def maxout_forward(x, w, b):
     z = np.einsum("nd,dmk->nmk", x, w) + b

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "dalpha-not-summed"
+
 
 def prelu_backward(dout, cache):
     positive, negative_part, alpha = cache

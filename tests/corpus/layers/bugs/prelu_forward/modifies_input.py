@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "modifies-input"
+
 
 def prelu_forward(x, alpha):
     cache = (x > 0, np.minimum(x, 0.0), alpha)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "missing-dout"
+
 
 def relu_backward(dout, cache):
     return cache.astype(np.float64)

@@ -1,5 +1,7 @@
 """Zeroes the negative entries of the input array in place and returns it as out."""
 
+MISTAKE = "modifies-input"
+
 
 def relu_forward(x):
     x[x < 0] = 0

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "sign-error"
+
 
 def sigmoid_forward(x):
     with np.errstate(over="ignore"):

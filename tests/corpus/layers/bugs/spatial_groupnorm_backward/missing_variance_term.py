@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "missing-dvar"
+
 
 def spatial_groupnorm_backward(dout, cache):
     xhat, gamma, G = cache["xhat"], cache["gamma"], cache["G"]

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "stats-over-batch"
+
 
 def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):
     eps = gn_param.get("eps", 1e-5)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "correct-class-gradient-minus-one"
+
 
 def svm_loss(x, y):
     n = x.shape[0]

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "modifies-input"
+
 
 def tanh_forward(x):
     out = np.tanh(x, out=x)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "modifies-input"
+
 
 def rmsprop(w, dw, config=None):
     if config is None:

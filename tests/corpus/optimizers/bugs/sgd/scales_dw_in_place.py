@@ -1,5 +1,7 @@
 """Scales the caller's gradient array in place (dw *= lr) before stepping."""
 
+MISTAKE = "modifies-input"
+
 
 def sgd(w, dw, config=None):
     if config is None:

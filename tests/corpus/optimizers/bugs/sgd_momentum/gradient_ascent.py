@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "velocity-sign"
+
 
 def sgd_momentum(w, dw, config=None):
     if config is None:
