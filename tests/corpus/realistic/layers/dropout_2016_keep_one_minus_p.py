@@ -4,7 +4,6 @@ import numpy as np
 
 EXPECT = {"dropout_forward": "lose"}
 MISTAKE = {"dropout_forward": "p-is-drop-probability"}
-MAY_LOSE = ["dropout_backward"]
 
 
 def dropout_forward(x, dropout_param):

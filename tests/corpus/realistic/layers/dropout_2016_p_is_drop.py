@@ -5,7 +5,6 @@ import numpy as np
 
 EXPECT = {"dropout_forward": "lose"}
 MISTAKE = {"dropout_forward": "p-is-drop-probability"}
-MAY_LOSE = ["dropout_backward"]  # its own forward's mask, judged by the forward's p
 
 
 def dropout_forward(x, dropout_param):

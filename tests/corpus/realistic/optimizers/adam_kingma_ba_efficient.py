@@ -3,7 +3,6 @@
 import numpy as np
 
 EXPECT = {"adam": "full"}
-AWAITS = "issue 12 point 4: the first-step property's 1e-5 tolerance false-fails this form"
 
 
 def adam(w, dw, config=None):
