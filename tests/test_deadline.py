@@ -116,5 +116,5 @@ def test_batch_gives_each_student_the_whole_deadline(tmp_path: Path) -> None:
     for row in result.rows:
         assert row.status == "graded"
         assert row.message.startswith("The grading deadline of 2 s passed")
-        assert 0 < row.score < row.max_score  # each got as far as its first checks
+        assert row.seconds >= 1.5  # each ran on its own clock, however loaded the machine
         assert "not run: out of time" in json.loads(row.report_json)["tests"][-1]["output"]
