@@ -77,6 +77,13 @@ def selected_checks(
     ]
 
 
+def checks_to_run(
+    function: FunctionSpec, options: GradeOptions, source: ReferenceSource
+) -> list[tuple[int, Check]]:
+    """The checks a grading with these options and this source runs on `function`."""
+    return selected_checks(function, options.public_only, source.tape is not None)
+
+
 def check_scope(assignment: AssignmentSpec, function: FunctionSpec, index: int) -> str:
     """The name a check's recorded answers are filed under in a student kit."""
     return f"{assignment.id}/{function.name}/{index}"
@@ -343,9 +350,7 @@ def grade_submission(
                     environment,
                     source,
                 )
-                for index, check in selected_checks(
-                    function, options.public_only, source.tape is not None
-                )
+                for index, check in checks_to_run(function, options, source)
             ]
             if how := student.not_implemented(function.name):
                 checked = [stub_result(result, how) for result in checked]
@@ -403,9 +408,7 @@ def grade(
                 results += [
                     not_run(function, check, options.deadline)
                     for function in chosen_functions(assignment, options.only)
-                    for _, check in selected_checks(
-                        function, options.public_only, source.tape is not None
-                    )
+                    for _, check in checks_to_run(function, options, source)
                 ]
                 continue
             results += graded.results
