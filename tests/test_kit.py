@@ -4,6 +4,7 @@ the instructor's public grading, on every submission of the corpus."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -33,11 +34,18 @@ OPTIONS = GradeOptions(public_only=True, timeout=5.0)
 DISTINCTIVE = 25  # characters: shorter lines (`return out, cache`) prove nothing
 
 
-@pytest.fixture(scope="module")
-def kits(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("kits")
-    for assignment in [*KIT_ASSIGNMENTS, "cifar"]:
-        release(assignment, root / assignment)
+@pytest.fixture(scope="session")
+def kits(tmp_path_factory: pytest.TempPathFactory, testrun_uid: str) -> dict[str, Path]:
+    """Released once per test run, whatever the number of xdist processes: the first
+    process to take the lock writes them into the run's shared temporary folder."""
+    root = tmp_path_factory.getbasetemp().parent / f"kits-{testrun_uid}"
+    root.mkdir(exist_ok=True)
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / ".done").exists():
+            for assignment in [*KIT_ASSIGNMENTS, "cifar"]:
+                release(assignment, root / assignment)
+            (root / ".done").touch()
     return {assignment: root / assignment for assignment in [*KIT_ASSIGNMENTS, "cifar"]}
 
 
@@ -153,23 +161,36 @@ def test_the_kit_carries_no_input_that_only_hidden_checks_use(
     assert not hidden_only & in_kit
 
 
-def corpus(assignment: str, directory: Path) -> list[tuple[Path, tuple[str, ...]]]:
-    """The reference, the stubs and every corpus submission of an assignment, each with the
-    functions to compare: all of them, except for a bug or realistic fragment appended to
-    correct_alt (itself compared in full), the functions it can change
-    (conftest.functions_at_risk)."""
+KIT_SAMPLE = 1  # bug fragment per function: its replay paths are those of the function's checks
+
+
+def corpus_entries(assignment: str) -> list[str]:
+    """The reference, the stubs, every correct module and realistic file of an assignment,
+    and the first bug fragments of each function (by name): each entry's name."""
     folder = CORPORA / assignment
+    entries = ["reference", "stubs"]
+    entries += [p.name for p in sorted(folder.iterdir()) if p.name.startswith("correct")]
+    for function in sorted((folder / "bugs").iterdir()):
+        bugs = sorted(function.glob("*.py"))[:KIT_SAMPLE]
+        entries += [str(path.relative_to(folder)) for path in bugs]
+    realistic = sorted((REALISTIC / assignment).glob("*.py"))
+    return entries + [str(path.relative_to(REALISTIC.parent)) for path in realistic]
+
+
+def corpus_entry(assignment: str, name: str, directory: Path) -> tuple[Path, tuple[str, ...]]:
+    """An entry as a submission folder, with the functions to compare: all of them, except
+    for a bug or realistic fragment appended to correct_alt (itself compared in full), the
+    functions it can change (conftest.functions_at_risk)."""
+    if name == "reference":
+        return reference_submission(directory / "reference"), ()
+    if name == "stubs":
+        return starter_submission(assignment, directory / "stubs"), ()
+    if name.startswith("correct"):
+        return CORPORA / assignment / name, ()
     (spec,) = load_assignment(assignment)
-    entries = [
-        (reference_submission(directory / "reference"), ()),
-        (starter_submission(assignment, directory / "stubs"), ()),
-    ]
-    entries += [(p, ()) for p in sorted(folder.iterdir()) if p.name.startswith("correct")]
-    fragments = sorted(folder.glob("bugs/*/*.py")) + sorted((REALISTIC / assignment).glob("*.py"))
-    for fragment in fragments:
-        path = submission_with(fragment, directory / f"{fragment.parent.name}-{fragment.stem}")
-        entries.append((path, functions_at_risk(spec, path, fragment)))
-    return entries
+    fragment = (REALISTIC.parent if name.startswith("realistic/") else CORPORA / assignment) / name
+    path = submission_with(fragment, directory / "submission")
+    return path, functions_at_risk(spec, path, fragment)
 
 
 def verdicts(report: Report) -> list[tuple[str, float, bool, str]]:
@@ -184,35 +205,29 @@ def kit_checks_of(report: Report) -> list[tuple[str, float, bool, str]]:
     ]
 
 
-@pytest.mark.parametrize("assignment", KIT_ASSIGNMENTS)
+@pytest.mark.parametrize(
+    ("assignment", "entry"),
+    [(assignment, entry) for assignment in KIT_ASSIGNMENTS for entry in corpus_entries(assignment)],
+)
 def test_grader_check_from_the_kit_agrees_with_public_grading_on_the_corpus(
-    assignment: str, kits: dict[str, Path], tmp_path: Path
+    assignment: str, entry: str, kits: dict[str, Path], tmp_path: Path
 ) -> None:
     """Check by check: same points, same verdict, same feedback. The instructor's side is
     `grade --public-only` restricted to the checks a kit runs (a recording source selects
     exactly those, with the live reference)."""
-    entries = corpus(assignment, tmp_path)
-    assert len(entries) >= 10
+    path, only = corpus_entry(assignment, entry, tmp_path)
+    options = replace(OPTIONS, only=only)
     kit = load_kit(kits[assignment] / KIT_FILE)
-
-    def instructor(entry: tuple[Path, tuple[str, ...]]) -> Report:
-        path, only = entry
-        return grade(assignment, path, replace(OPTIONS, only=only), ReferenceSource(Tape()))
-
-    def student(entry: tuple[Path, tuple[str, ...]]) -> Report:
-        path, only = entry
-        source = ReferenceSource(Tape(answers=kit.source.tape.answers), replay=True)
-        return grade(assignment, path, replace(OPTIONS, only=only), source)
-
-    expected = [instructor(entry) for entry in entries]
+    expected = grade(assignment, path, options, ReferenceSource(Tape()))
     with kit.in_use():
-        got = [student(entry) for entry in entries]
-    for (path, _), theirs, mine in zip(entries, expected, got, strict=True):
-        assert verdicts(mine) == verdicts(theirs), path.name
-    full = grade(assignment, entries[0][0], OPTIONS)
-    assert kit_checks_of(full) == verdicts(expected[0])
-    assert expected[0].score == pytest.approx(sum(r.max_score for r in expected[0].results))
-    assert got[1].score == 0
+        source = ReferenceSource(Tape(answers=kit.source.tape.answers), replay=True)
+        got = grade(assignment, path, options, source)
+    assert verdicts(got) == verdicts(expected)
+    if entry == "reference":
+        assert kit_checks_of(grade(assignment, path, OPTIONS)) == verdicts(expected)
+        assert expected.score == pytest.approx(sum(r.max_score for r in expected.results))
+    if entry == "stubs":
+        assert got.score == 0
 
 
 def test_the_cifar_kit_says_its_checks_run_when_graded(kits: dict[str, Path]) -> None:
@@ -255,7 +270,8 @@ def test_a_fresh_venv_from_the_kit_checks_like_the_instructor(
     listed = _run([str(python), "-c", ENGINE_FILES], tmp_path, env).stdout.split()
     texts = {name: Path(name).read_text(errors="replace") for name in listed}
     assert len(texts) > 50 and not leaked(texts, solution_lines())
-    chosen = [path for path, _ in corpus("layers", tmp_path / "work")[:4]]
+    names = corpus_entries("layers")[:4]
+    chosen = [corpus_entry("layers", name, tmp_path / name)[0] for name in names]
     for path in [*chosen, CORPORA / "layers" / "correct_alt"]:
         out = tmp_path / f"{path.name}.json"
         ran = _run(

@@ -45,6 +45,7 @@ def _batchnorm(
     test_uses_batch=False,
     eps_outside_sqrt=False,
     test_affine=True,
+    running_std=False,
 ):
     """The reference batchnorm forward with switchable mistakes; same cache format."""
     x, gamma, beta = _f64(x), _f64(gamma), _f64(beta)
@@ -66,7 +67,8 @@ def _batchnorm(
     if mode == "train":
         keep, new = (1 - momentum, momentum) if swap_momentum else (momentum, 1 - momentum)
         bn_param["running_mean"] = keep * running_mean + new * mean
-        bn_param["running_var"] = keep * running_var + new * var
+        batch_var = np.sqrt(var + eps) if running_std else var
+        bn_param["running_var"] = keep * running_var + new * batch_var
     return out, ("train" if test_uses_batch else mode, x_hat, gamma, std)
 
 
@@ -301,6 +303,18 @@ def prelu_backward(dout, cache):  # noqa: F811
     dx = np.where(x > 0, dout, alpha * dout)
     dalpha = np.sum(np.where(x > 0, dout * x, 0.0), axis=0)
     return dx, dalpha
+
+
+@mistake(
+    "dalpha-unmasked",
+    "sums dout * x over every input; alpha only acts where x <= 0, so "
+    "dalpha = sum over the examples of dout * x where x <= 0.",
+)
+def prelu_backward(dout, cache):  # noqa: F811
+    x, alpha = cache
+    dout = _f64(dout)
+    dx = np.where(x > 0, dout, alpha * dout)
+    return dx, np.sum(dout * x, axis=0)
 
 
 @mistake(
@@ -726,6 +740,16 @@ def softmax_loss_smoothed(x, y, epsilon=0.1):  # noqa: F811
     return _smoothed(x, y, 1.0, epsilon / (np.shape(x)[1] - 1))
 
 
+@mistake(
+    "uniform-smoothing",
+    "smooths as PyTorch does, (1 - epsilon) * one_hot + epsilon / C on every class; this "
+    "course's target is 1 - epsilon on the correct class and epsilon / (C - 1) on the others.",
+)
+def softmax_loss_smoothed(x, y, epsilon=0.1):  # noqa: F811
+    C = np.shape(x)[1]
+    return _smoothed(x, y, 1.0 - epsilon + epsilon / C, epsilon / C)
+
+
 # ----------------------------------------------------------------------------------------
 # batchnorm
 # ----------------------------------------------------------------------------------------
@@ -747,6 +771,15 @@ def batchnorm_forward(x, gamma, beta, bn_param):
 )
 def batchnorm_forward(x, gamma, beta, bn_param):  # noqa: F811
     return _batchnorm(x, gamma, beta, bn_param, swap_momentum=True)
+
+
+@mistake(
+    "running-var-from-std",
+    "averages the batch standard deviation sqrt(var + eps) into running_var; running_var "
+    "tracks the batch variance: momentum * running_var + (1 - momentum) * var.",
+)
+def batchnorm_forward(x, gamma, beta, bn_param):  # noqa: F811
+    return _batchnorm(x, gamma, beta, bn_param, running_std=True)
 
 
 @mistake(

@@ -427,6 +427,17 @@ def linear_decay(lr0, t, tau, lr_tau=None):  # noqa: F811
     return float((1 - a) * lr0 + a * lr_tau)
 
 
+@mistake(
+    "lr-tau-zero-replaced",
+    "replaces an explicit lr_tau = 0 by the default (`lr_tau or 0.01 * lr0`); only a "
+    "missing lr_tau (None) takes the default: test `if lr_tau is None`.",
+)
+def linear_decay(lr0, t, tau, lr_tau=None):  # noqa: F811
+    lr_tau = lr_tau or 0.01 * lr0
+    a = min(t / tau, 1.0)
+    return float((1 - a) * lr0 + a * lr_tau)
+
+
 # ----------------------------------------------------------------------------------------
 # ema_update
 # ----------------------------------------------------------------------------------------
