@@ -622,6 +622,18 @@ def test_draws_from_the_global_generator_is_not_reproducible() -> None:
     )
 
 
+def test_drawing_from_the_global_generator_is_named_when_a_variant_does_the_same() -> None:
+    fake = student(fan_in_normal=lambda shape, rng: np.random.standard_normal(shape))
+    mistakes = {
+        "fan_in_normal": [
+            ("doubled", "Uses 2/fan_in.", {"fan_in_normal": doubled_variance}),
+            ("global", "Uses np.random.", {"fan_in_normal": lambda s, rng: np.random.random(s)}),
+        ]
+    }
+    feedback = fails_with(grade(DrawsFromRng(1), "fan_in_normal", fake, mistakes), "same seed")
+    assert feedback.endswith("\nKnown mistake (global): Uses np.random.")
+
+
 def test_an_initializer_that_ignores_its_generator_gives_the_same_weights_for_every_seed() -> None:
     fake = student(fan_in_normal=lambda shape, rng: np.random.default_rng(0).random(shape))
     fails_with(
@@ -717,6 +729,36 @@ def test_an_orthogonal_initializer_that_ignores_the_gain_fails_at_that_gain() ->
     )
 
 
+ORTHOGONAL_MISTAKES = {
+    "orthogonal": [
+        (
+            "transposed",
+            "Q not transposed.",
+            {"orthogonal": lambda s, rng, gain=1.0: gain * fan_in_normal(s, rng)},
+        ),
+        ("no-gain", "Ignores gain.", {"orthogonal": lambda s, rng, gain=1.0: orthogonal(s, rng)}),
+    ]
+}
+
+
+def test_a_mistake_is_named_when_its_spectrum_is_the_students() -> None:
+    """Ignoring the gain leaves singular values 1 on every draw: the variant's spectrum is
+    the student's whatever either drew. Another draw-dependent spectrum does not match."""
+    fake = student(orthogonal=lambda shape, rng, gain=1.0: gain * orthogonal(shape[::-1], rng).T)
+    assert grade(IsOrthogonal(1, gains=(1.0, 2.0)), "orthogonal", fake, ORTHOGONAL_MISTAKES).passed
+    ignores_gain = student(orthogonal=lambda shape, rng, gain=1.0: orthogonal(shape[::-1], rng).T)
+    feedback = fails_with(
+        grade(IsOrthogonal(1, gains=(2.0,)), "orthogonal", ignores_gain, ORTHOGONAL_MISTAKES),
+        "should be 4·I",
+    )
+    assert feedback.endswith("\nKnown mistake (no-gain): Ignores gain.")
+    uniform = student(orthogonal=lambda shape, rng, gain=1.0: gain * rng.uniform(-1, 1, shape))
+    feedback = fails_with(
+        grade(IsOrthogonal(1), "orthogonal", uniform, ORTHOGONAL_MISTAKES), "largest deviation"
+    )
+    assert "mistake" not in feedback
+
+
 def test_a_wide_draw_is_judged_by_its_rows() -> None:
     def tall_only(shape, rng, gain=1.0):
         return orthogonal(shape, rng) if shape[0] >= shape[1] else fan_in_normal(shape, rng)
@@ -743,6 +785,46 @@ def test_k_nonzeros_per_row_instead_of_per_column_is_named() -> None:
         "sparse(shape=(10, 40), k=15, scale=1.0): column 0 has ",
         " nonzero weights, expected min(k, fan_in) = 10 in every column (one per output unit)",
     )
+
+
+def with_replacement(shape, rng, k=15, scale=1.0):
+    w = np.zeros(shape)
+    for column in range(shape[1]):
+        w[rng.integers(0, shape[0], min(k, shape[0])), column] = rng.standard_normal()
+    return w * scale
+
+
+SPARSE_MISTAKES = {
+    "sparse": [
+        (
+            "per-row",
+            "k per row.",
+            {"sparse": lambda s, rng, k=15, scale=1.0: sparse(s[::-1], rng, k, scale).T},
+        ),
+        ("replacement", "Rows drawn with replacement.", {"sparse": with_replacement}),
+        (
+            "no-scale",
+            "Ignores scale.",
+            {"sparse": lambda s, rng, k=15, scale=1.0: sparse(s, rng, k)},
+        ),
+    ]
+}
+
+
+def test_a_sparse_layout_is_named_by_its_counts_per_column_and_row() -> None:
+    """Columns with fewer than k nonzeros, counted like the variant's (KS test on the
+    counts): drawn with replacement. Wrong values in the right layout get no name from
+    the layout: every correct-layout variant would match it."""
+    fake = student(sparse=with_replacement)
+    check = HasKNonzerosPerColumn(1, (((200, 300), {"k": 15}),))
+    feedback = fails_with(grade(check, "sparse", fake, SPARSE_MISTAKES), "nonzero weights")
+    assert "\nLikely mistake (replacement): Rows drawn with replacement." in feedback
+    unscaled = student(sparse=lambda shape, rng, k=15, scale=1.0: sparse(shape, rng, k))
+    feedback = fails_with(
+        grade(HasKNonzerosPerColumn(1, SPARSE_SETTINGS), "sparse", unscaled, SPARSE_MISTAKES),
+        "the nonzero weights: ",
+    )
+    assert "mistake" not in feedback
 
 
 def test_sparse_weights_at_the_wrong_scale_fail_the_distribution_tests() -> None:

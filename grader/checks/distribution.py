@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
@@ -90,21 +91,35 @@ class DrawsFromRng(Check):
     def run(self, ctx: CheckContext) -> Outcome:
         name, kwargs, shape = ctx.function.name, dict(self.kwargs), (30, 20)
         seed = int(ctx.rng.integers(2**31))
+        record_variants(ctx, variant_summary(ctx, shape, seed, kwargs, reproducibility))
         try:
-            first, again = (draw(ctx.student, name, shape, seed, kwargs) for _ in range(2))
-            other = draw(ctx.student, name, shape, seed + 1, kwargs)
+            problem = reproducibility(lambda s: draw(ctx.student, name, shape, s, kwargs), seed)
         except STUDENT_FAILURES as error:
             return Outcome(False, explain_failure(name, error))
-        if not np.array_equal(first, again):
-            return Outcome(
-                False,
-                f"{name}({shape}, rng) gave different weights for two generators with the "
-                "same seed: draw every random number from the rng argument, not from "
-                "np.random.",
-            )
-        if np.array_equal(first, other):
-            return Outcome(False, f"{name}({shape}, rng) gave the same weights for different seeds")
-        return Outcome(True)
+        if problem is None:
+            return Outcome(True)
+        lines = [f"{name}({shape}, rng) {problem}"]
+        summary = variant_summary(ctx, shape, seed, kwargs, reproducibility)
+        if mistake := name_mistake(ctx, summary, lambda theirs: same_problem(problem, theirs)):
+            lines.append(mistake)
+        return Outcome(False, "\n".join(lines))
+
+
+def reproducibility(drawn: Callable[[int], np.ndarray], seed: int) -> str | None:
+    """What is wrong with how `drawn(seed)` uses its seeded generator, if anything."""
+    first, again, other = drawn(seed), drawn(seed), drawn(seed + 1)
+    if not np.array_equal(first, again):
+        return (
+            "gave different weights for two generators with the same seed: draw every "
+            "random number from the rng argument, not from np.random."
+        )
+    if np.array_equal(first, other):
+        return "gave the same weights for different seeds"
+    return None
+
+
+def same_problem(problem: str, theirs: str | None) -> Match | None:
+    return Match(exact=True) if theirs == problem else None
 
 
 def sample_problems(sample: np.ndarray, target: Target, scale: float) -> list[str]:
@@ -198,18 +213,38 @@ def likely_mistake(
     return name_mistake(ctx, variant_sample(ctx, shape, seed, kwargs), compare)
 
 
-def variant_sample(
-    ctx: CheckContext, shape: tuple[int, int], seed: int, kwargs: dict
-) -> Callable[[Variant, Implementation], list]:
-    """A variant's draw as the matcher compares it: its std and its first VARIANT_VALUES
-    values (a student kit stores these, not the whole draw)."""
+def variant_summary(
+    ctx: CheckContext,
+    shape: tuple[int, int],
+    seed: int,
+    kwargs: dict,
+    summarize: Callable[[Callable[[int], np.ndarray], int], object],
+) -> Callable[[Variant, Implementation], object]:
+    """A variant's draws as the matcher compares them: `summarize(drawn, seed)` of its
+    draws at this shape and kwargs (a student kit stores the summary, never the variant)."""
 
-    def summary(mistake: Variant, variant: Implementation) -> list:
-        parts = ("variant sample", mistake.key, ctx.function.name, shape, seed, kwargs)
-        return ctx.source.derived(parts, lambda: summarize(variant))
-
-    def summarize(variant: Implementation) -> list:
-        theirs = draw(variant, ctx.function.name, shape, seed + 7, kwargs)
-        return [float(np.std(theirs)), theirs.ravel()[:VARIANT_VALUES].copy()]
+    def summary(mistake: Variant, variant: Implementation) -> object:
+        parts = ("variant", summarize.__name__, mistake.key, ctx.function.name, shape, seed, kwargs)
+        drawn = partial(_draw_at, variant, ctx.function.name, shape, kwargs)
+        return ctx.source.derived(parts, lambda: summarize(drawn, seed))
 
     return summary
+
+
+def _draw_at(
+    impl: Implementation, name: str, shape: tuple[int, int], kwargs: dict, seed: int
+) -> np.ndarray:
+    return draw(impl, name, shape, seed, kwargs)
+
+
+def variant_sample(
+    ctx: CheckContext, shape: tuple[int, int], seed: int, kwargs: dict
+) -> Callable[[Variant, Implementation], object]:
+    """A variant's std and its first VARIANT_VALUES values (from another seed than the
+    student's: the two samples are compared as distributions)."""
+    return variant_summary(ctx, shape, seed, kwargs, std_and_values)
+
+
+def std_and_values(drawn: Callable[[int], np.ndarray], seed: int) -> list:
+    theirs = drawn(seed + 7)
+    return [float(np.std(theirs)), theirs.ravel()[:VARIANT_VALUES].copy()]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
@@ -11,7 +12,8 @@ import numpy as np
 from grader import tolerances
 from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
-from grader.checks.distribution import Target, draw, sample_problems
+from grader.checks.distribution import Target, draw, sample_problems, variant_summary
+from grader.checks.mistakes import Match, name_mistake, record_variants
 
 ORTHOGONAL_SHAPES = ((50, 30), (30, 50), (40, 40))
 ORTHOGONALITY_TOLERANCE = tolerances.ORTHOGONALITY
@@ -42,13 +44,37 @@ class IsOrthogonal(Check):
         for gain in self.gains:
             kwargs = {"gain": gain} if gain != 1.0 else {}
             for shape in ORTHOGONAL_SHAPES:
+                seed = int(ctx.rng.integers(2**31))
+                spectra = variant_summary(ctx, shape, seed, kwargs, singular_values)
+                record_variants(ctx, spectra)
                 try:
-                    w = draw(ctx.student, name, shape, int(ctx.rng.integers(2**31)), kwargs)
+                    w = draw(ctx.student, name, shape, seed, kwargs)
                 except STUDENT_FAILURES as error:
                     return Outcome(False, explain_failure(name, error))
                 if problem := orthogonality_problem(name, shape, w, gain):
-                    return Outcome(False, problem)
+                    mine = spectrum(w)
+                    mistake = name_mistake(ctx, spectra, partial(same_spectrum, mine))
+                    return Outcome(False, "\n".join(filter(None, [problem, mistake])))
         return Outcome(True)
+
+
+def spectrum(w: np.ndarray) -> np.ndarray:
+    """The singular values of W, largest first: all equal to the gain for a
+    (semi-)orthogonal W, whatever the draw, so a mistake that changes only the scale
+    (gain ignored, squared) leaves the same spectrum on every draw."""
+    return np.linalg.svd(w, compute_uv=False)
+
+
+def singular_values(drawn: Callable[[int], np.ndarray], seed: int) -> np.ndarray:
+    return spectrum(drawn(seed))
+
+
+def same_spectrum(mine: np.ndarray, theirs: np.ndarray) -> Match | None:
+    """A variant explains a failed orthogonality check when its spectrum is the student's:
+    only mistakes whose spectrum does not depend on the draw can match."""
+    if mine.shape == theirs.shape and np.allclose(mine, theirs, rtol=ORTHOGONALITY_TOLERANCE):
+        return Match(exact=True)
+    return None
 
 
 def orthogonality_problem(
@@ -85,32 +111,76 @@ class HasKNonzerosPerColumn(Check):
     def run(self, ctx: CheckContext) -> Outcome:
         name = ctx.function.name
         for shape, kwargs in self.settings:
+            seed = int(ctx.rng.integers(2**31))
+            patterns = variant_summary(ctx, shape, seed, dict(kwargs), nonzero_counts)
+            record_variants(ctx, patterns)
             try:
-                w = draw(ctx.student, name, shape, int(ctx.rng.integers(2**31)), dict(kwargs))
+                w = draw(ctx.student, name, shape, seed, dict(kwargs))
             except STUDENT_FAILURES as error:
                 return Outcome(False, explain_failure(name, error))
-            if problem := sparsity_problem(name, shape, w, kwargs):
+            if problem := layout_problem(name, shape, w, kwargs):
+                mistake = name_mistake(ctx, patterns, partial(same_pattern, layout(w)))
+                return Outcome(False, "\n".join(filter(None, [problem, mistake])))
+            if problem := value_problem(name, shape, w, kwargs):
                 return Outcome(False, problem)
         return Outcome(True)
 
 
-def sparsity_problem(
+def layout(w: np.ndarray) -> list[np.ndarray]:
+    """How many nonzero weights each column and each row of W holds, sorted."""
+    nonzero = w != 0
+    return [np.sort(nonzero.sum(axis=0)), np.sort(nonzero.sum(axis=1))]
+
+
+def nonzero_counts(drawn: Callable[[int], np.ndarray], seed: int) -> list[np.ndarray]:
+    return layout(drawn(seed))
+
+
+def same_pattern(mine: list[np.ndarray], theirs: list[np.ndarray]) -> Match | None:
+    """A variant explains a failed sparsity check when its nonzeros are laid out like the
+    student's, per column and per row: identical counts where either side's are all equal
+    (k per row), else counts a two-sample KS test does not tell apart (p > 1e-3; drawing
+    rows with replacement, a Bernoulli mask)."""
+    from scipy import stats
+
+    for counts, other in zip(mine, theirs, strict=True):
+        if counts.shape != other.shape:
+            return None
+        if np.ptp(counts) == 0 or np.ptp(other) == 0:
+            if not np.array_equal(counts, other):
+                return None
+        elif stats.ks_2samp(counts, other).pvalue <= 1e-3:
+            return None
+    return Match(exact=False, detail="your nonzeros per column and per row are laid out like it")
+
+
+def _label(name: str, shape: tuple[int, int], kwargs: Mapping[str, float]) -> str:
+    return f"{name}(shape={shape}, k={kwargs.get('k', 15)}, scale={kwargs.get('scale', 1.0)})"
+
+
+def layout_problem(
     name: str, shape: tuple[int, int], w: np.ndarray, kwargs: Mapping[str, float]
 ) -> str | None:
-    """What is wrong with `w` as a sparse draw with these kwargs, if anything."""
-    k, scale = kwargs.get("k", 15), kwargs.get("scale", 1.0)
+    """What is wrong with where a sparse draw put its nonzeros, if anything."""
     counts = np.count_nonzero(w, axis=0)
-    expected = min(k, shape[0])
-    label = f"{name}(shape={shape}, k={k}, scale={scale})"
-    if not np.all(counts == expected):
-        column = int(np.flatnonzero(counts != expected)[0])
-        return (
-            f"{label}: column {column} has {counts[column]} nonzero weights, expected "
-            f"min(k, fan_in) = {expected} in every column (one per output unit)"
-        )
+    expected = min(kwargs.get("k", 15), shape[0])
+    if np.all(counts == expected):
+        return None
+    column = int(np.flatnonzero(counts != expected)[0])
+    return (
+        f"{_label(name, shape, kwargs)}: column {column} has {counts[column]} nonzero weights, "
+        f"expected min(k, fan_in) = {expected} in every column (one per output unit)"
+    )
+
+
+def value_problem(
+    name: str, shape: tuple[int, int], w: np.ndarray, kwargs: Mapping[str, float]
+) -> str | None:
+    """What is wrong with the nonzero values of a sparse draw, if anything."""
+    scale = kwargs.get("scale", 1.0)
     nonzero = w[w != 0]
     if nonzero.size >= 1000:
         target = Target("normal", lambda fi, fo, scale=scale: scale, f"N(0, {scale}²)")
         if problems := sample_problems(nonzero, target, scale):
-            return f"{label}: the nonzero weights: " + "; ".join(problems)
+            return f"{_label(name, shape, kwargs)}: the nonzero weights: " + "; ".join(problems)
     return None

@@ -213,6 +213,16 @@ def xavier_normal(shape, rng, gain=1.0):  # noqa: F811
     return _normal(rng, shape, np.sqrt(2.0 / (fan_in + fan_out)))
 
 
+@mistake(
+    "ignores-rng",
+    "draws from np.random's global state (np.random.normal) instead of the rng argument, "
+    "so the same rng does not give the same weights: use rng.normal(0.0, std, shape).",
+)
+def xavier_normal(shape, rng, gain=1.0):  # noqa: F811
+    fan_in, fan_out = _fans(shape)
+    return np.random.normal(0.0, gain * np.sqrt(2.0 / (fan_in + fan_out)), size=tuple(shape))
+
+
 # ----------------------------------------------------------------------------------------
 # he_normal
 # ----------------------------------------------------------------------------------------

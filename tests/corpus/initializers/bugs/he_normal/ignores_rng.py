@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "ignores-rng"
+
 
 def he_normal(shape, rng):
     fan_in, fan_out = shape

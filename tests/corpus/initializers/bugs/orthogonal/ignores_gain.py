@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "ignores-gain"
+
 
 def orthogonal(shape, rng, gain=1.0):
     fan_in, fan_out = shape

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "ignores-rng"
+
 
 def small_random(shape, rng, scale=0.01):
     return scale * np.random.randn(*shape)

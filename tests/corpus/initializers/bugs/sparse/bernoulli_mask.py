@@ -1,5 +1,7 @@
 """Keeps each weight with probability k / fan_in, so columns have k nonzeros only on average."""
 
+MISTAKE = "bernoulli-mask"
+
 
 def sparse(shape, rng, k=15, scale=1.0):
     fan_in, fan_out = shape

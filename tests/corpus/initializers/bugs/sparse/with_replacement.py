@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "rows-with-replacement"
+
 
 def sparse(shape, rng, k=15, scale=1.0):
     fan_in, fan_out = shape

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+MISTAKE = "ignores-rng"
+
 
 def xavier_normal(shape, rng, gain=1.0):
     fan_in, fan_out = shape
