@@ -3,20 +3,52 @@ nothing it returns is executed, nothing it starts survives, and the grader is un
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, fragment_constants, graded, points_by_function, submission_with
+from conftest import (
+    CORPUS,
+    FAST,
+    fragment_constants,
+    functions_at_risk,
+    graded,
+    points_by_function,
+    submission_with,
+)
 
+from grader.assignments import load_assignment
 from grader.grading import GradeOptions
 from grader.sandbox.launcher import bubblewrap_works
 
 ATTACKS = sorted((CORPUS / "adversarial").glob("*.py"))
 PLAIN_SAFE = [path for path in ATTACKS if path.stem not in ("reads_reference", "network_access")]
+
+
+def acts_on_import(statement: ast.stmt) -> bool:
+    """Anything but a definition, an import, a docstring or the EXPECT constant."""
+    if isinstance(statement, ast.FunctionDef | ast.ClassDef | ast.Import | ast.ImportFrom):
+        return False
+    if isinstance(statement, ast.Expr):
+        return not isinstance(statement.value, ast.Constant)
+    if isinstance(statement, ast.Assign):
+        return [ast.unparse(target) for target in statement.targets] != ["EXPECT"]
+    return True
+
+
+def graded_where_it_acts(attack: Path, directory: Path, options: GradeOptions = FAST):
+    """An attack made of definitions alone can only change the functions that reach them:
+    it is graded on those. One that acts when its module is imported, on every function."""
+    submission = submission_with(attack, directory)
+    if not any(acts_on_import(statement) for statement in ast.parse(attack.read_text()).body):
+        (spec,) = load_assignment("layers")
+        options = replace(options, only=functions_at_risk(spec, submission, attack))
+    return graded(submission, options)
 
 
 def check_expectations(report, expect: dict) -> None:
@@ -42,7 +74,7 @@ def test_attack_is_contained(attack: Path, tmp_path: Path) -> None:
     expect = fragment_constants(attack)["EXPECT"]
     for path in expect.get("no_files", []):
         Path(path).unlink(missing_ok=True)
-    report = graded(submission_with(attack, tmp_path / "submission"))
+    report = graded_where_it_acts(attack, tmp_path / "submission")
     check_expectations(report, expect)
     for path in expect.get("no_files", []):
         assert not Path(path).exists(), f"{attack.stem} executed code in the grader: {path}"
@@ -61,7 +93,7 @@ def test_attack_is_contained_without_bubblewrap(attack: Path, tmp_path: Path) ->
 
     launcher.bubblewrap_refusal.cache_clear()
     try:
-        report = graded(submission_with(attack, tmp_path / "submission"), options)
+        report = graded_where_it_acts(attack, tmp_path / "submission", options)
     finally:
         for key, value in previous.items():
             if value is None:

@@ -1,5 +1,6 @@
 """Grading end to end: full marks for correct code however it is written, zero for the
-stubs, and the same report every time."""
+stubs, and the same report every time (the reference's full marks on every assignment are
+`grader validate`'s first check: tests/test_release.py)."""
 
 from __future__ import annotations
 
@@ -31,12 +32,6 @@ CORRECT = sorted(CORPORA.glob("*/correct*"))
 
 def failures(report) -> str:
     return "\n".join(f"{r.name}\n{r.feedback}" for r in report.results if not r.passed)
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_reference_scores_full_marks(assignment: str, tmp_path: Path) -> None:
-    report = graded(copy_reference(tmp_path), assignment=assignment)
-    assert report.score == report.max_score > 0, failures(report)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

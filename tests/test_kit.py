@@ -16,7 +16,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPORA, REALISTIC, ROOT, functions_at_risk, submission_with
+from conftest import (
+    CORPORA,
+    REALISTIC,
+    ROOT,
+    fragment_constants,
+    functions_at_risk,
+    submission_with,
+)
 
 from grader import course
 from grader.assignments import load_assignment
@@ -165,16 +172,18 @@ KIT_SAMPLE = 1  # bug fragment per function: its replay paths are those of the f
 
 
 def corpus_entries(assignment: str) -> list[str]:
-    """The reference, the stubs, every correct module and realistic file of an assignment,
-    and the first bug fragments of each function (by name): each entry's name."""
+    """The reference, the stubs, every correct module of an assignment, and the first bug
+    fragment and realistic file of each function (by name): each entry's name."""
     folder = CORPORA / assignment
     entries = ["reference", "stubs"]
     entries += [p.name for p in sorted(folder.iterdir()) if p.name.startswith("correct")]
     for function in sorted((folder / "bugs").iterdir()):
         bugs = sorted(function.glob("*.py"))[:KIT_SAMPLE]
         entries += [str(path.relative_to(folder)) for path in bugs]
-    realistic = sorted((REALISTIC / assignment).glob("*.py"))
-    return entries + [str(path.relative_to(REALISTIC.parent)) for path in realistic]
+    realistic: dict[str, Path] = {}
+    for path in sorted((REALISTIC / assignment).glob("*.py")):
+        realistic.setdefault(min(fragment_constants(path)["EXPECT"]), path)
+    return entries + [str(path.relative_to(REALISTIC.parent)) for path in realistic.values()]
 
 
 def corpus_entry(assignment: str, name: str, directory: Path) -> tuple[Path, tuple[str, ...]]:

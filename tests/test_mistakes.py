@@ -1,5 +1,5 @@
-"""The one known-mistake matcher: an exact match beats a likely one, the first registered
-wins among equals, a variant that cannot run explains nothing, one wording for the verdict,
+"""The one known-mistake matcher: an exact match beats a likely one, two exact matches
+that name different mistakes name none, the first registered likely match wins, a variant that cannot run explains nothing, one wording for the verdict,
 a kit recording asks every variant, and equal non-finite patterns alone never match."""
 
 from __future__ import annotations
@@ -28,15 +28,18 @@ def behaves(mistake: Variant, variant: str) -> str:
     return variant
 
 
-def test_an_exact_match_beats_a_likely_one_and_the_first_registered_wins() -> None:
+def test_an_exact_match_beats_a_likely_one_and_two_exact_ones_name_nothing() -> None:
+    """Two different mistakes that both reproduce everything the student returned are two
+    explanations this evidence cannot tell apart: naming either could be wrong."""
     matches = {
         "a": Match(exact=False, detail="your dx matches this mistake"),
         "b": Match(exact=False),
         "c": Match(exact=True),
         "d": Match(exact=True),
     }
-    ctx = context(["broken", "a", "b", "c", "d"])
+    ctx = context(["broken", "a", "b", "c"])
     assert name_mistake(ctx, behaves, matches.get) == "Known mistake (c): c words"
+    assert name_mistake(context(["a", "c", "d"]), behaves, matches.get) is None
     ctx = context(["broken", "b", "a"])
     assert name_mistake(ctx, behaves, matches.get) == "Likely mistake (b): b words"
     ctx = context(["a", "b"])

@@ -52,21 +52,22 @@ def name_mistake(
     behaviour: Callable[[Variant, Implementation], Behaviour],
     compare: Callable[[Behaviour], Match | None],
 ) -> str | None:
-    """The verdict on the student's failure: the first registered variant that matches
-    exactly, else the first that matches likely; None when none does. A variant that
-    cannot run on the evidence explains nothing."""
-    likely = None
+    """The verdict on the student's failure: the registered variant that matches exactly,
+    else the first that matches likely; None when none does. Two variants that both match
+    exactly are two explanations the evidence cannot tell apart: no name (another check's
+    evidence may). A variant that cannot run on the evidence explains nothing."""
+    exact, likely = [], []
     for mistake, variant in _variants(ctx):
         try:
             with quietly():
                 match = compare(behaviour(mistake, variant))
         except Exception:  # noqa: BLE001 - a variant that cannot run here explains nothing
             continue
-        if match is not None and match.exact:
-            return verdict(mistake, match)
-        if match is not None and likely is None:
-            likely = verdict(mistake, match)
-    return likely
+        if match is not None:
+            (exact if match.exact else likely).append(verdict(mistake, match))
+    if exact:
+        return exact[0] if len(set(exact)) == 1 else None
+    return likely[0] if likely else None
 
 
 def verdict(mistake: Variant, match: Match) -> str:
@@ -132,9 +133,10 @@ def reproduces(got: object, produced: object, tolerance: float) -> Agreement:
 
 
 def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> str | None:
-    """Name the known mistake that reproduces `got`: exactly (every output the student got
-    wrong equals the variant's), else likely (at least one wrong output does). Either way
-    the variant must agree with some finite value the student got wrong (`reproduces`)."""
+    """Name the known mistake that reproduces `got`: exactly (the variant's outputs are the
+    student's, the wrong ones and the right ones alike), else likely (at least one wrong
+    output is the variant's). Either way the variant must agree with some finite value the
+    student got wrong (`reproduces`)."""
     reference = ctx.expected(case)
     tolerance = ctx.function.tolerance
     wrong = {
@@ -144,14 +146,14 @@ def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> s
     def compare(expected: dict[str, object]) -> Match | None:
         agreements = {
             name: reproduces(got.get(name), expected[name], tolerance)
-            for name in wrong
+            for name in reference
             if name in expected
         }
-        explained = {name for name, agreement in agreements.items() if agreement.agrees}
-        evidence = {name for name, agreement in agreements.items() if agreement.on_finite_values}
+        explained = {name for name in wrong if name in agreements and agreements[name].agrees}
+        evidence = {name for name in explained if agreements[name].on_finite_values}
         if not evidence:
             return None
-        if explained == wrong:
+        if all(agreement.agrees for agreement in agreements.values()) and explained == wrong:
             return Match(exact=True)
         return Match(exact=False, detail=f"your {', '.join(sorted(evidence))} matches this mistake")
 

@@ -51,6 +51,7 @@ def _adam(
     store_corrected=False,
     reset_t=False,
     first_t=0,
+    store_t=True,
 ):
     """The reference Adam with switchable mistakes (`first_t`: t when config has none)."""
     w, dw, config = _setup(w, dw, config, _ADAM)
@@ -71,7 +72,7 @@ def _adam(
     with np.errstate(invalid="ignore"):
         next_w = w - config["learning_rate"] * mhat / (np.sqrt(vhat) + config["epsilon"])
     config["m"], config["v"] = (mhat, vhat) if store_corrected else (m, v)
-    config["t"] = t
+    config["t"] = t if store_t else t_old
     return next_w, config
 
 
@@ -312,6 +313,15 @@ def adam(w, dw, config=None):  # noqa: F811
 )
 def adam(w, dw, config=None):  # noqa: F811
     return _adam(w, dw, config, reset_t=True)
+
+
+@mistake(
+    "t-not-stored",
+    "corrects with t = config['t'] + 1 but never writes the new t back into config, so "
+    "every call corrects as if it were the first step: store config['t'] = t.",
+)
+def adam(w, dw, config=None):  # noqa: F811
+    return _adam(w, dw, config, store_t=False)
 
 
 @mistake(
