@@ -285,7 +285,9 @@ def started_environment(
     with tempfile.TemporaryDirectory(prefix="grader-reference-") as scratch:
         for module in assignment.reference_worker if live else ():
             shutil.copyfile(course.reference_dir() / f"{module}.py", Path(scratch) / f"{module}.py")
-        with Worker(Path(scratch), isolation.trusted(), options.timeout, clock.ends) as worker:
+        trusted = isolation.trusted()
+        preload = assignment.preload
+        with Worker(Path(scratch), trusted, options.timeout, clock.ends, preload) as worker:
             info = worker.drive("device_info", {"device": options.device})
             name = info["name"] if info["device"] == "cuda" else "CPU (no CUDA device in use)"
             yield Environment(worker, info["device"], name)
@@ -324,7 +326,9 @@ def grade_submission(
     reference = source.reference(assignment.reference_module)
     results = []
     with (
-        Worker(submission.directory, isolation, options.timeout, clock.ends) as worker,
+        Worker(
+            submission.directory, isolation, options.timeout, clock.ends, assignment.preload
+        ) as worker,
         environment_for(assignment, isolation, options, not source.replay, clock) as environment,
     ):
         expected = {

@@ -1,6 +1,7 @@
 """The one known-mistake matcher: an exact match beats a likely one, two exact matches
-that name different mistakes name none, the first registered likely match wins, a variant that cannot run explains nothing, one wording for the verdict,
-a kit recording asks every variant, and equal non-finite patterns alone never match."""
+that name different mistakes name none, the first registered likely match wins, a variant
+that cannot run explains nothing, one wording for the verdict, a kit recording asks every
+variant, and equal non-finite patterns alone never match."""
 
 from __future__ import annotations
 

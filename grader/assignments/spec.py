@@ -155,6 +155,9 @@ class AssignmentSpec:
     pieces: Mapping[str, str] = field(default_factory=dict)  # other student functions used
     reference_worker: tuple[str, ...] = ()  # reference modules run in a worker of their own
     requirements: tuple[str, ...] = ()  # what a student kit installs beyond the engine's needs
+    # libraries every submission imports, loaded by the worker as it starts so that their
+    # import time (seconds for torch) is never charged to the student's first call
+    preload: tuple[str, ...] = ()
 
     def function(self, name: str) -> FunctionSpec:
         for spec in self.functions:

@@ -160,11 +160,13 @@ class Worker:
         isolation: Isolation,
         timeout: float,
         ends: float | None = None,
+        preload: tuple[str, ...] = (),
     ) -> None:
         self.submission_dir = Path(submission_dir)
         self.isolation = isolation
         self.timeout = timeout
         self.ends = ends
+        self.preload = preload  # libraries loaded on start, outside any call's budget
         self.generation = 0
         self.process: subprocess.Popen | None = None
         self.scratch: str | None = None
@@ -197,7 +199,12 @@ class Worker:
         os.close(request_read)
         os.close(reply_write)
         os.set_blocking(self.request_fd, False)
-        request = {"op": "start", "submission": submission, "seed": self.global_seed}
+        request = {
+            "op": "start",
+            "submission": submission,
+            "seed": self.global_seed,
+            "preload": list(self.preload),
+        }
         try:
             reply = self._exchange(request, START_TIMEOUT)
         except StudentCallFailed as failure:

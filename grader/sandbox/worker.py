@@ -13,6 +13,8 @@ Copied into the sandbox beside codec.py and seal.py; imports nothing from the gr
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import importlib.util
 import io
 import os
@@ -397,10 +399,14 @@ def serve(request_fd: int, reply_fd: int, worker: Worker) -> None:
 
 def start(request_fd: int, reply_fd: int, sealing: str) -> Worker:
     """The grader's first request names the submission folder (relative to the scratch
-    folder) and the seed; the reply says how the worker is sealed."""
+    folder), the seed and the libraries to load before any student code (within the start's
+    time, not a student call's); the reply says how the worker is sealed."""
     request = decode(read_frame(request_fd))
     submission_dir = os.path.abspath(request["submission"])
     os.environ["HOME"] = os.path.dirname(submission_dir)
+    for library in request.get("preload", ()):
+        with contextlib.suppress(ImportError):  # the student's own import will say it
+            importlib.import_module(library)
     sys.path.insert(0, submission_dir)
     os.chdir(submission_dir)
     seed_global_generators(int(request["seed"]))

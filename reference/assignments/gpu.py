@@ -95,6 +95,7 @@ ASSIGNMENT = AssignmentSpec(
     reference_module="reference.gpu",
     reference_worker=("gpu",),
     requirements=("torch",),
+    preload=("torch",),
     functions=(
         optimizer(
             "SGD",
