@@ -234,3 +234,16 @@ def test_bubblewrap_hides_the_project(tmp_path: Path) -> None:
     with Worker(tmp_path, Isolation("bubblewrap", 2 * 2**30), timeout=5.0) as sandboxed:
         error = failure(sandboxed, "read_file", str(reference)).error
     assert error.type in ("FileNotFoundError", "PermissionError")
+
+
+def test_preloaded_libraries_are_imported_before_the_student_module(tmp_path: Path) -> None:
+    """A library every submission imports is loaded as the worker starts: the student's
+    import finds it in sys.modules, so its import time is not charged to the first call."""
+    (tmp_path / "student.py").write_text(
+        "import sys\nLOADED = 'tabnanny' in sys.modules\n\ndef loaded():\n    return LOADED\n"
+    )
+    isolation = Isolation("plain", 2 * 2**30)
+    with Worker(tmp_path, isolation, timeout=5.0, preload=("tabnanny",)) as preloading:
+        assert preloading.call("student", "loaded", (), {}).value is True
+    with Worker(tmp_path, isolation, timeout=5.0) as plain:
+        assert plain.call("student", "loaded", (), {}).value is False
