@@ -52,6 +52,7 @@ EXIT_USAGE = 2
 
 
 def show_version(asked: bool) -> None:
+    """`grader --version`: answered before any command or course pack is looked at."""
     if asked:
         print(f"grader {__version__}")
         raise typer.Exit()
@@ -350,12 +351,10 @@ def print_functions(console: Console, assignment: AssignmentSpec) -> None:
     """One line per function: its points and how many checks (hidden ones) give them."""
     width = max(len(function.name) for function in assignment.functions)
     for function in assignment.functions:
+        count, points = len(function.checks), format_points(function.points)
         hidden = sum(check.visibility != "visible" for check in function.checks)
-        count = len(function.checks)
-        checks = f"{count} check{'s' if count > 1 else ''}" + (
-            f", {hidden} hidden" if hidden else ""
-        )
-        points = format_points(function.points)
+        plural, hidden_ones = "" if count == 1 else "s", f", {hidden} hidden" if hidden else ""
+        checks = f"{count} check{plural}{hidden_ones}"
         console.print(f"  {function.name:<{width}}  {points:>5}  ({checks})", markup=False)
 
 
