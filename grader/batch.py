@@ -25,7 +25,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
@@ -34,13 +34,14 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader import __version__
 from grader.assignments import load_assignment
 from grader.assignments.spec import add_points
 from grader.grading import GradeOptions, grade, reference_workers_kept, selected_checks
+from grader.progress import progress
 from grader.report.json_report import failure_results, render_json
+from grader.report.model import format_score
 from grader.report.text import render_text
 from grader.submission import SKIPPED_PARTS, SubmissionError, load_submission
 
@@ -361,29 +362,15 @@ def grade_all(
 def grade_with_progress(
     tasks: list[GradeTask], workers: int, on_done: Callable[[Outcome], None]
 ) -> None:
-    """`grade_all` with a progress bar, and no more processes than tasks."""
-    with progress_bar(len(tasks)) as advance:
+    """`grade_all` with its progress on stderr, and no more processes than tasks."""
+    with progress(len(tasks), "grading") as advance:
 
         def done(outcome: Outcome) -> None:
             on_done(outcome)
-            advance(outcome.student)
+            scored = format_score(outcome) if outcome.status == GRADED else outcome.status
+            advance(f"{outcome.student}: {scored}")
 
         grade_all(tasks, max(1, min(workers, len(tasks))), done)
-
-
-@contextlib.contextmanager
-def progress_bar(total: int) -> Iterator[Callable[[str], None]]:
-    """A progress bar on stderr (off when it is not a terminal); yields `advance(student)`."""
-    console = Console(stderr=True)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
-        task = progress.add_task("grading", total=total)
-        yield lambda student: progress.update(task, advance=1, description=student)
 
 
 # --- the gradebook ---

@@ -19,14 +19,22 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from grader import course
+from grader import __version__, course
 from grader.assignments import UnknownAssignment, assignment_ids, load_assignment
+from grader.assignments.spec import AssignmentSpec
 from grader.batch import run_batch
 from grader.checks.recording import ReferenceSource
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.gradescope import bundle
-from grader.grading import DEFAULT_DEADLINE, GradeOptions, UnknownFunction, grade
+from grader.grading import (
+    DEFAULT_DEADLINE,
+    GradeOptions,
+    UnknownFunction,
+    chosen_functions,
+    grade,
+)
 from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
+from grader.progress import progress
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
 from grader.report.model import Report, format_points
@@ -38,10 +46,16 @@ from grader.submission import SubmissionError
 app = typer.Typer(
     help="Grade deep-learning course assignments (those of the course pack: `grader list`).",
     no_args_is_help=True,
-    add_completion=False,
 )
 EXIT_BELOW_THRESHOLD = 1
 EXIT_USAGE = 2
+
+
+def show_version(asked: bool) -> None:
+    """`grader --version`: answered before any command or course pack is looked at."""
+    if asked:
+        print(f"grader {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -54,6 +68,12 @@ def choose_course(
             "the current folder or one above it.",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Grade deep-learning course assignments."""
     if course_dir is not None:
@@ -75,6 +95,20 @@ class Device(str, Enum):
     auto = "auto"
     cpu = "cpu"
     cuda = "cuda"
+
+
+def complete_assignment(incomplete: str) -> list[str]:
+    """Shell completion of an assignment id: those of the course pack, and `all`."""
+    try:
+        ids = [*assignment_ids(), "all"]
+    except course.CourseNotFound:
+        return []
+    return [name for name in ids if name.startswith(incomplete)]
+
+
+def assignment_argument(help: str) -> typer.models.ArgumentInfo:
+    """An assignment id argument, completed by the shell from the course pack."""
+    return typer.Argument(help=help, autocompletion=complete_assignment)
 
 
 def fail(message: str) -> None:
@@ -172,12 +206,7 @@ def chosen_names(assignment: str, only: list[str], patterns: list[str]) -> tuple
     pattern picks; a pattern that picks none is a usage error, not an empty report."""
     if not patterns:
         return tuple(only)
-    try:
-        names = [
-            function.name for spec in load_assignment(assignment) for function in spec.functions
-        ]
-    except UnknownAssignment as error:
-        fail(str(error))
+    names = [function.name for spec in specs(assignment) for function in spec.functions]
     picked = list(only)
     for pattern in patterns:
         found = matching(names, pattern)
@@ -208,6 +237,20 @@ def student_kit(submission: Path, kit: Path | None, seed: int) -> Kit | None:
     return loaded
 
 
+def specs(assignment: str) -> list[AssignmentSpec]:
+    """The assignments an id names (`all`: every one); an unknown id is a usage error."""
+    try:
+        return load_assignment(assignment)
+    except UnknownAssignment as error:
+        fail(str(error))
+        raise
+
+
+def functions_graded(assignment: str, options: GradeOptions) -> int:
+    """How many functions a grading goes through: the steps its progress counts."""
+    return sum(len(chosen_functions(spec, options.only)) for spec in specs(assignment))
+
+
 def run_grading(
     assignment: str,
     submission: Path,
@@ -221,7 +264,8 @@ def run_grading(
 ) -> Report:
     options = grade_options(**settings, only=chosen_names(assignment, only, patterns))
     try:
-        return grade(assignment, submission, options, source)
+        with progress(functions_graded(assignment, options), "grading") as advance:
+            return grade(assignment, submission, options, source, advance)
     except SubmissionError as error:
         write_unreadable(str(error), formats, out)
         fail(str(error))
@@ -278,28 +322,78 @@ CifarDir = Annotated[
 ]
 
 
+def listing(assignment: AssignmentSpec) -> dict:
+    """An assignment as `grader list --json` gives it: functions, checks and points."""
+    return {
+        "id": assignment.id,
+        "title": assignment.title,
+        "points": assignment.points,
+        "functions": [
+            {
+                "name": function.name,
+                "points": function.points,
+                "checks": [
+                    {
+                        "kind": check.kind,
+                        "description": check.describe(function),
+                        "points": check.points,
+                        "visibility": check.visibility,
+                    }
+                    for check in function.checks
+                ],
+            }
+            for function in assignment.functions
+        ],
+    }
+
+
+def print_functions(console: Console, assignment: AssignmentSpec) -> None:
+    """One line per function: its points and how many checks (hidden ones) give them."""
+    width = max(len(function.name) for function in assignment.functions)
+    for function in assignment.functions:
+        count, points = len(function.checks), format_points(function.points)
+        hidden = sum(check.visibility != "visible" for check in function.checks)
+        plural, hidden_ones = "" if count == 1 else "s", f", {hidden} hidden" if hidden else ""
+        checks = f"{count} check{plural}{hidden_ones}"
+        console.print(f"  {function.name:<{width}}  {points:>5}  ({checks})", markup=False)
+
+
+def print_checks(console: Console, assignment: AssignmentSpec) -> None:
+    """Every check: function, what it checks, points and visibility."""
+    table = Table()
+    for column in ("function", "check", "points", "visibility"):
+        table.add_column(column)
+    for function in assignment.functions:
+        for check in function.checks:
+            description = check.describe(function)
+            table.add_row(function.name, description, format_points(check.points), check.visibility)
+    console.print(table)
+
+
 @app.command("list")
-def list_assignments() -> None:
-    """Assignments with their functions, checks, points and visibility."""
-    console = Console()
-    for assignment_id in assignment_ids():
-        (assignment,) = load_assignment(assignment_id)
-        table = Table(title=f"{assignment.id}: {assignment.title}", title_justify="left")
-        for column in ("function", "check", "points", "visibility"):
-            table.add_column(column)
-        for function in assignment.functions:
-            for check in function.checks:
-                description = check.describe(function)
-                points = format_points(check.points)
-                table.add_row(function.name, description, points, check.visibility)
-        console.print(table)
-        total = format_points(assignment.points)
-        console.print(f"{len(assignment.functions)} functions, {total} points\n")
+def list_assignments(
+    assignment: Annotated[str, assignment_argument("Assignment id, or all (the default).")] = "all",
+    checks: Annotated[bool, typer.Option("--checks", help="List every check too.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="As JSON, with every check (for scripts).")
+    ] = False,
+) -> None:
+    """Assignments with their functions and points (--checks: each check and its visibility)."""
+    chosen = specs(assignment)
+    if as_json:
+        print(json.dumps({"assignments": [listing(spec) for spec in chosen]}, indent=2))
+        return
+    console = Console(highlight=False)
+    for spec in chosen:
+        total = format_points(spec.points)
+        headline = f"{spec.id}: {spec.title} ({len(spec.functions)} functions, {total} points)"
+        console.print(headline, markup=False, soft_wrap=True)
+        (print_checks if checks else print_functions)(console, spec)
 
 
 @app.command("grade")
 def grade_command(
-    assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`) or all.")],
+    assignment: Annotated[str, assignment_argument("Assignment id (see `grader list`) or all.")],
     submission: Annotated[Path, typer.Argument(help="Folder, .zip or .py to grade.")],
     format: Formats = [Format.text],  # noqa: B006 - typer reads the default
     out: Out = None,
@@ -334,7 +428,7 @@ def grade_command(
 
 @app.command("check")
 def check_command(
-    assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`).")],
+    assignment: Annotated[str, assignment_argument("Assignment id (see `grader list`).")],
     submission: Annotated[Path, typer.Argument(help="Your folder, .zip, .py or .ipynb.")] = Path(
         "."
     ),
@@ -376,7 +470,7 @@ def check_command(
 
 @app.command("batch")
 def batch_command(
-    assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`).")],
+    assignment: Annotated[str, assignment_argument("Assignment id (see `grader list`).")],
     submissions: Annotated[
         Path, typer.Argument(help="A folder with one entry per student (folder/.zip/.py/.ipynb).")
     ],
@@ -411,20 +505,21 @@ def batch_command(
 
 @app.command("validate")
 def validate_command(
-    assignment: Annotated[str, typer.Argument(help="Assignment id, or all (the default).")] = "all",
+    assignment: Annotated[str, assignment_argument("Assignment id, or all (the default).")] = "all",
     seed: Seed = 0,
 ) -> None:
     """Reference full marks, stubs zero, two gradings identical (exit 1 if not)."""
-    try:
-        ids = [spec.id for spec in load_assignment(assignment)]
-    except UnknownAssignment as error:
-        fail(str(error))
+    chosen = specs(assignment)
     table = Table(title="validation", title_justify="left")
     for column in ("assignment", "reference", "stubs", "repeatable", "verdict"):
         table.add_column(column)
     problems = []
-    for assignment_id in ids:
-        outcome = validate(assignment_id, GradeOptions(seed=seed))
+    gradings = 3 * sum(len(spec.functions) for spec in chosen)  # reference twice, stubs
+    with progress(gradings, "validating") as advance:
+        outcomes = [
+            (spec.id, validate(spec.id, GradeOptions(seed=seed), advance)) for spec in chosen
+        ]
+    for assignment_id, outcome in outcomes:
         verdict = "ok" if not outcome.problems else "FAIL"
         repeatable = "yes" if outcome.repeatable else "NO"
         table.add_row(assignment_id, outcome.reference, outcome.stubs, repeatable, verdict)
@@ -439,20 +534,24 @@ def validate_command(
 
 @app.command("release")
 def release_command(
-    assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`).")],
+    assignment: Annotated[str, assignment_argument("Assignment id (see `grader list`), or all.")],
     out: Annotated[Path, typer.Option(help="An empty (or new) folder for the bundle.")],
 ) -> None:
-    """Write the student starter bundle: stubs, starter notebook, public checks, README."""
-    try:
-        written = release(assignment, out)
-    except (UnknownAssignment, ReleaseError) as error:
-        fail(str(error))
-    Console().print(f"wrote {len(written)} files to {out}: {', '.join(p.name for p in written)}")
+    """Write the student kit: stubs, notebook, public checks, README (all: OUT/<id> each)."""
+    chosen = [spec.id for spec in specs(assignment)]
+    folders = {name: out / name if assignment == "all" else out for name in chosen}
+    for name, folder in folders.items():
+        try:
+            written = release(name, folder)
+        except ReleaseError as error:
+            fail(str(error))
+        names = ", ".join(path.name for path in written)
+        Console().print(f"wrote {len(written)} files to {folder}: {names}", highlight=False)
 
 
 @app.command("bundle")
 def bundle_command(
-    assignment: Annotated[str, typer.Argument(help="Assignment id (see `grader list`).")],
+    assignment: Annotated[str, assignment_argument("Assignment id (see `grader list`).")],
     out: Annotated[Path, typer.Option(help="The autograder .zip to write.")] = Path(
         "autograder.zip"
     ),

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -20,13 +20,16 @@ from grader.assignments.spec import AssignmentSpec, Check, FunctionSpec
 from grader.checks.context import CheckContext, Outcome, not_implemented
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.recording import NotRecorded, ReferenceSource
+from grader.locations import where_defined
 from grader.problems import collapse, module_problems, stubbed_functions
-from grader.report.model import CheckResult, ModuleProblem, Report
+from grader.report.model import CheckResult, ModuleProblem, Report, SourceLocation
 from grader.sandbox.client import DeadlinePassed, Worker
 from grader.sandbox.launcher import Isolation, choose_isolation, cuda_devices
 from grader.submission import Submission, load_submission
 
 DEFAULT_DEADLINE = 540.0
+
+Progress = Callable[[str], None]  # told "assignment: function" as each function is graded
 
 
 @dataclass(frozen=True)
@@ -309,6 +312,7 @@ class Graded(NamedTuple):
     problems: tuple[ModuleProblem, ...]  # files that failed as they were imported
     not_implemented: tuple[str, ...]  # graded functions that only answered as stubs do
     waiting: tuple[str, ...]  # graded backwards whose forward is not implemented yet
+    locations: dict[str, SourceLocation]  # where the student defined each graded function
 
 
 def grade_submission(
@@ -318,6 +322,7 @@ def grade_submission(
     timings: dict[str, float],
     source: ReferenceSource | None = None,
     clock: Clock = Clock(),
+    progress: Progress | None = None,
 ) -> Graded:
     """Grade one assignment; once `clock` says the deadline passed, the remaining checks
     are reported as not run."""
@@ -359,6 +364,8 @@ def grade_submission(
             if how := student.not_implemented(function.name):
                 checked = [stub_result(result, how) for result in checked]
             results += [replace(r, feedback=submission.locate(r.feedback)) for r in checked]
+            if progress:
+                progress(f"{assignment.id}: {function.name}")
     for key, seconds in (
         ("worker_start", worker.start_seconds),
         ("student_calls", worker.busy_seconds),
@@ -375,6 +382,7 @@ def grade_submission(
         problems,
         tuple(name for name, forward in stubs.items() if forward == name),
         tuple(name for name, forward in stubs.items() if forward != name),
+        where_defined(submission, names, student.module_of),
     )
 
 
@@ -383,12 +391,14 @@ def grade(
     submission_path: Path,
     options: GradeOptions,
     source: ReferenceSource | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Grade one submission; `assignment_id` may be `all`. `source` says where reference
     answers come from (default: the live course pack). With `options.only`, only those
     functions are graded, and an assignment left with none starts no worker. Past
     `options.deadline` the checks not yet run are reported as not run, and the report
-    says so at its top."""
+    says so at its top. `progress` hears of each function as it is done (a long grading
+    shows how far it got)."""
     began = time.perf_counter()
     clock = Clock.start(options.deadline)
     source = source or ReferenceSource()
@@ -403,17 +413,22 @@ def grade(
         stubs: list[str] = []
         waiting: list[str] = []
         timings: dict[str, float] = {}
+        locations: dict[str, SourceLocation] = {}
         for assignment in assignments:
             try:
                 if clock.passed:
                     raise DeadlinePassed
-                graded = grade_submission(assignment, submission, options, timings, source, clock)
+                graded = grade_submission(
+                    assignment, submission, options, timings, source, clock, progress
+                )
             except DeadlinePassed:  # before the assignment's workers could start
-                results += [
-                    not_run(function, check, options.deadline)
-                    for function in chosen_functions(assignment, options.only)
-                    for _, check in checks_to_run(function, options, source)
-                ]
+                for function in chosen_functions(assignment, options.only):
+                    results += [
+                        not_run(function, check, options.deadline)
+                        for _, check in checks_to_run(function, options, source)
+                    ]
+                    if progress:
+                        progress(f"{assignment.id}: {function.name}")
                 continue
             results += graded.results
             isolation = graded.isolation
@@ -421,6 +436,7 @@ def grade(
             problems += [problem for problem in graded.problems if problem not in problems]
             stubs += graded.not_implemented
             waiting += graded.waiting
+            locations.update(graded.locations)
     skipped = options.deadline is not None and any(
         result.feedback == out_of_time(options.deadline) for result in results
     )
@@ -442,4 +458,5 @@ def grade(
         waiting=tuple(dict.fromkeys(waiting)),
         timings=timings,
         deadline_note=deadline_note(options.deadline) if skipped else "",
+        locations=locations,
     )

@@ -12,7 +12,7 @@ import nbformat
 
 from grader.assignments import load_assignment
 from grader.assignments.spec import add_points
-from grader.grading import GradeOptions, grade
+from grader.grading import GradeOptions, Progress, grade
 from grader.kit import write_kit_file
 from grader.notebooks import starter_notebook
 from grader.report.json_report import stable_results
@@ -130,14 +130,17 @@ class Validation:
     problems: tuple[str, ...]
 
 
-def validate(assignment: str, options: GradeOptions) -> Validation:
+def validate(
+    assignment: str, options: GradeOptions, progress: Progress | None = None
+) -> Validation:
     """The reference scores full marks, the released stubs zero, and two gradings of the
-    reference give the same report."""
+    reference give the same report (three gradings, each telling `progress`)."""
     problems = []
     with tempfile.TemporaryDirectory(prefix="grader-validate-") as scratch:
         reference = reference_submission(Path(scratch) / "reference")
-        first, second = (grade(assignment, reference, options) for _ in range(2))
-        stubs = grade(assignment, starter_submission(assignment, Path(scratch) / "stubs"), options)
+        stubbed = starter_submission(assignment, Path(scratch) / "stubs")
+        first, second = (grade(assignment, reference, options, progress=progress) for _ in range(2))
+        stubs = grade(assignment, stubbed, options, progress=progress)
     if first.score != first.max_score:
         failed = [r.name for r in first.results if not r.passed]
         problems.append(f"the reference loses points on: {'; '.join(failed)}")

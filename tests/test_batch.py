@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -16,6 +17,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from subprocess import PIPE
 
 import pytest
 from conftest import CORPUS, ROOT, copy_reference, submission_with
@@ -239,8 +241,19 @@ def test_a_killed_run_finishes_where_it_stopped(small_run: BatchResult, tmp_path
     assert 2 <= graded_count(out) < len(small_run.rows) - 1, "the run was not killed half-way"
     before = graded_times(out)
 
-    subprocess.run(command, cwd=ROOT, check=True, timeout=300, stdout=subprocess.DEVNULL)
+    resumed = subprocess.run(
+        command,
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+        stdout=subprocess.DEVNULL,
+        stderr=PIPE,
+        text=True,
+    )
     assert graded_times(out).items() >= before.items(), "a finished student was graded again"
+    # not a terminal: a plain line per student as it is graded (the CI log fills as it goes)
+    steps = re.findall(r"^grading \[(\d+)/(\d+)\] \S+: ", resumed.stderr, re.MULTILINE)
+    assert steps and steps[-1][0] == steps[-1][1] == str(len(steps)), resumed.stderr
     assert (out / "grades.csv").read_bytes() == small_run.grades_csv.read_bytes()
     assert gradebook_rows(out) == gradebook_rows(small_run.out)
     for report in (small_run.out / "reports").iterdir():

@@ -83,6 +83,8 @@ def test_student_workflow_check_writes_what_the_later_steps_read(
         assert sum(int(suite.get("failures")) for suite in checks) == (0 if solved else public)
         stated = [suite for suite in suites if suite.get("name") == "submission"]
         assert bool(stated) == (not solved)  # the stubs, stated once as the submission's problem
+        # the annotations' file, relative to the repository root the workflow checks out
+        assert {suite.get("file") for suite in checks} == {"layers.py"}
         assert (kit / Path(junit).parent / "report.html").read_text().startswith("<!DOCTYPE html>")
 
 

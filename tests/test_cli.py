@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_reference
+from typer.testing import CliRunner
 
-from grader.assignments import load_assignment
+from grader import __version__, cli
+from grader.assignments import assignment_ids, load_assignment
 
 
 def grader(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -29,10 +32,68 @@ def reference_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_reference(tmp_path_factory.mktemp("reference"))
 
 
-def test_list_shows_functions_checks_and_points() -> None:
-    result = grader("list")
-    assert result.returncode == 0
-    assert "batchnorm_backward" in result.stdout and "hidden" in result.stdout
+def invoke(*args: str, code: int = 0, **environment: str) -> str:
+    """The command run in this process (no interpreter to start): its output (stdout and
+    stderr), after checking its exit code."""
+    result = CliRunner().invoke(cli.app, list(args), env=environment, prog_name="grader")
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_version() -> None:
+    assert invoke("--version") == f"grader {__version__}\n"
+
+
+def test_list_is_one_line_per_function_with_its_points() -> None:
+    specs = load_assignment("all")
+    lines = invoke("list").splitlines()
+    assert len(lines) == len(specs) + sum(len(spec.functions) for spec in specs)
+    assert lines[0] == "layers: Layers: forward and backward passes (34 functions, 109.5 points)"
+    assert lines[1].split() == ["affine_forward", "3", "(4", "checks,", "1", "hidden)"]
+    assert invoke("list", "gpu").splitlines()[0].startswith("gpu: ")
+
+
+def test_list_checks_and_json_give_every_check() -> None:
+    (layers,) = load_assignment("layers")
+    detail = invoke("list", "layers", "--checks")
+    assert len(detail.splitlines()) > 4 * len(layers.functions)
+    assert "further inputs" in detail and "hidden" in detail
+    listed = json.loads(invoke("list", "--json"))["assignments"]
+    assert [entry["id"] for entry in listed] == assignment_ids()
+    function = listed[0]["functions"][0]
+    assert function["name"] == "affine_forward" and function["points"] == 3
+    checks = layers.functions[0].checks
+    assert [check["points"] for check in function["checks"]] == [c.points for c in checks]
+    assert {check["visibility"] for check in function["checks"]} == {"visible", "hidden"}
+
+
+def test_shell_completion_offers_commands_and_assignment_ids() -> None:
+    """What the script of `grader --install-completion` asks the program (bash's way)."""
+    shell = {"_GRADER_COMPLETE": "complete_bash"}
+    assert invoke(**shell, COMP_WORDS="grader va", COMP_CWORD="1").split() == ["validate"]
+    assert invoke(**shell, COMP_WORDS="grader grade la", COMP_CWORD="2").split() == ["layers"]
+
+
+def test_release_all_writes_one_kit_per_assignment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kits themselves are tested in test_release.py; here, where `all` puts them."""
+    written = []
+
+    def release(assignment: str, out: Path) -> list[Path]:
+        written.append((assignment, out))
+        return []
+
+    monkeypatch.setattr(cli, "release", release)
+    invoke("release", "all", "--out", str(tmp_path))
+    assert written == [(name, tmp_path / name) for name in assignment_ids()]
+
+
+def test_release_all_into_a_used_folder_exits_two_with_a_message(tmp_path: Path) -> None:
+    (tmp_path / "layers").mkdir()
+    (tmp_path / "layers" / "notes.txt").write_text("mine")
+    output = invoke("release", "all", "--out", str(tmp_path), code=2)
+    assert "layers exists and is not empty" in " ".join(output.split())
 
 
 def test_grade_prints_the_text_report(reference_dir: Path) -> None:
@@ -102,6 +163,13 @@ def test_check_takes_only_and_k_too(reference_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "relu_forward" in result.stdout
     assert "relu_backward" not in result.stdout and "affine" not in result.stdout
+    # not a terminal: the progress is one plain line per function, on stderr
+    progress = re.findall(r"^grading \[(\d)/3\] layers: (\w+) \(\d+ s\)$", result.stderr, re.M)
+    assert progress == [
+        ("1", "relu_forward"),
+        ("2", "leaky_relu_forward"),
+        ("3", "prelu_forward"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -215,3 +215,5 @@ def test_validate_command_reports_each_assignment() -> None:
     result = CliRunner().invoke(app, ["validate", "optimizers"])
     assert result.exit_code == 0, result.output
     assert "optimizers" in result.output and "ok" in result.output
+    # three gradings of 12 functions, one line each where there is no terminal
+    assert "validating [36/36] optimizers: ema_update" in result.output

@@ -1,6 +1,11 @@
 """The report as JUnit XML, the format CI test reporters read (GitHub Actions reporters,
 GitLab, Jenkins): one suite per graded function, one test case per check.
 
+Valid against Jenkins xunit's `junit-10.xsd` (the schema pytest's xunit2 output follows),
+which allows properties on suites only and `file` on suites but no `file` or `line` on test
+cases: a function's suite carries the student's file, and each failed check ends with
+`defined at layers.py:42`, where reporters such as action-junit-report find the line.
+
 Feedback quotes what student code printed, so every string is cleaned of the characters
 XML 1.0 forbids before it goes in; a single stray byte would otherwise make the whole file
 unreadable to the reporter. Nothing measured at render time (timestamps, host names) goes
@@ -11,9 +16,17 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 
 from grader.report.json_report import problem_headline, problem_texts
-from grader.report.model import CheckResult, Report, format_points
+from grader.report.model import (
+    CheckResult,
+    FunctionTotal,
+    Report,
+    SourceLocation,
+    format_points,
+    format_score,
+)
 
 # Everything XML 1.0 does not allow in a document: C0 controls other than tab, newline
 # and carriage return, lone surrogates, U+FFFE and U+FFFF.
@@ -30,13 +43,31 @@ def _seconds(value: float) -> str:
     return f"{value:.3f}"
 
 
-def _properties(parent: ET.Element, values: dict[str, object]) -> None:
+def _properties(parent: ET.Element, pairs: Iterable[tuple[str, object]]) -> None:
     properties = ET.SubElement(parent, "properties")
-    for name, value in values.items():
-        ET.SubElement(properties, "property", name=name, value=printable(value))
+    for name, value in pairs:
+        ET.SubElement(properties, "property", name=printable(name), value=printable(value))
 
 
-def _testcase(suite: ET.Element, report: Report, result: CheckResult) -> None:
+def defined_at(function: str, location: SourceLocation) -> str:
+    """The last line of a failed check: `file:line`, where reporters look for the line to
+    annotate; a notebook's cell and line otherwise."""
+    if location.cell:
+        place = f"{location.file}, cell {location.cell}, line {location.line}"
+        return f"{function} is defined in {place}"
+    return f"{function} is defined at {location.file}:{location.line}"
+
+
+def _where(location: SourceLocation | None) -> list[tuple[str, object]]:
+    if location is None:
+        return []
+    cell = [("cell", location.cell)] if location.cell else []
+    return [("file", location.file), *cell, ("line", location.line)]
+
+
+def _testcase(
+    suite: ET.Element, report: Report, result: CheckResult, location: SourceLocation | None
+) -> None:
     case = ET.SubElement(
         suite,
         "testcase",
@@ -44,22 +75,53 @@ def _testcase(suite: ET.Element, report: Report, result: CheckResult) -> None:
         classname=printable(f"{report.assignment}.{result.function}"),
         time=_seconds(result.duration),
     )
-    _properties(
-        case,
-        {
-            "score": format_points(result.score),
-            "max_score": format_points(result.max_score),
-            "visibility": result.visibility,
-            "kind": result.kind,
-        },
-    )
     feedback = printable(result.feedback)
     if not result.passed:
         first_line = feedback.splitlines()[0] if feedback else "failed"
         failure = ET.SubElement(case, "failure", message=first_line, type=printable(result.kind))
-        failure.text = feedback
+        where = [printable(defined_at(result.function, location))] if location else []
+        failure.text = "\n\n".join(filter(None, [feedback, *where]))
     elif feedback:
         ET.SubElement(case, "system-out").text = feedback
+
+
+def _function_suite(root: ET.Element, report: Report, function: FunctionTotal) -> None:
+    """A function's suite: where it is defined, its points, and each check's points,
+    visibility and kind as a property named like the check's test case (the schema
+    allows no properties on a test case)."""
+    results = [result for result in report.results if result.function == function.function]
+    location = report.locations.get(function.function)
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name=printable(function.function),
+        tests=str(len(results)),
+        failures=str(function.checks_failed),
+        errors="0",
+        skipped="0",
+        time=_seconds(sum(result.duration for result in results)),
+        **({"file": printable(location.file)} if location else {}),
+    )
+    deadline = [("deadline", report.deadline_note)] if report.deadline_note else []
+    checks = [
+        (result.name, f"{format_score(result)} ({result.visibility}, {result.kind})")
+        for result in results
+    ]
+    _properties(
+        suite,
+        [
+            ("assignment", report.assignment),
+            *_where(location),
+            ("score", format_points(function.score)),
+            ("max_score", format_points(function.max_score)),
+            ("seed", report.seed),
+            ("isolation", report.isolation),
+            *deadline,
+            *checks,
+        ],
+    )
+    for result in results:
+        _testcase(suite, report, result, location)
 
 
 def _problems(root: ET.Element, report: Report) -> int:
@@ -93,45 +155,21 @@ def _problems(root: ET.Element, report: Report) -> int:
 
 def render_junit(report: Report) -> str:
     """The report as a JUnit XML document (the grading model has no skipped checks, so
-    `skipped` is always 0; the submission's problems, such as a module that failed to
-    import, are the errors, in a first suite of their own)."""
+    a suite's `skipped` is always 0; the submission's problems, such as a module that
+    failed to import, are the errors, in a first suite of their own)."""
     root = ET.Element(
         "testsuites",
         name=printable(report.title),
         tests=str(len(report.results)),
         failures=str(sum(not result.passed for result in report.results)),
         errors="0",
-        skipped="0",
         time=_seconds(report.execution_time),
     )
     errors = _problems(root, report)
     if errors:
         root.set("tests", str(len(report.results) + errors))
         root.set("errors", str(errors))
-    for total in report.functions():
-        results = [result for result in report.results if result.function == total.function]
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            name=printable(total.function),
-            tests=str(len(results)),
-            failures=str(total.checks_failed),
-            errors="0",
-            skipped="0",
-            time=_seconds(sum(result.duration for result in results)),
-        )
-        _properties(
-            suite,
-            {
-                "assignment": report.assignment,
-                "score": format_points(total.score),
-                "max_score": format_points(total.max_score),
-                "seed": report.seed,
-                "isolation": report.isolation,
-                **({"deadline": report.deadline_note} if report.deadline_note else {}),
-            },
-        )
-        for result in results:
-            _testcase(suite, report, result)
+    for function in report.functions():
+        _function_suite(root, report, function)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -143,6 +143,16 @@ class ModuleProblem:
 
 
 @dataclass(frozen=True)
+class SourceLocation:
+    """Where the student defined a graded function, as the student knows the file: CI
+    annotations point there."""
+
+    file: str  # relative to the submission's folder: layers.py, or the notebook work.ipynb
+    line: int  # the `def` (or `class`) line, in the file or in the notebook cell
+    cell: int = 0  # the notebook cell, when the file is a notebook
+
+
+@dataclass(frozen=True)
 class TableRow:
     """One row of a function table: a function's total, or the functions a module
     problem left ungraded, listed in one row (`problem` set)."""
@@ -169,6 +179,7 @@ class Report:
     waiting: tuple[str, ...] = ()  # backwards not graded: their forward is not implemented
     timings: Mapping[str, float] = field(default_factory=dict)  # profiling, never rendered
     deadline_note: str = ""  # set when the grading's deadline left checks unrun: shown first
+    locations: Mapping[str, SourceLocation] = field(default_factory=dict)  # function -> def
 
     @property
     def score(self) -> float:
