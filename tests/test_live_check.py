@@ -16,9 +16,11 @@ import pytest
 from conftest import CORPUS, ROOT, ReleasedKits
 from nbconvert.preprocessors import ExecutePreprocessor
 from nbformat.v4 import new_code_cell, new_notebook
+from typer.testing import CliRunner
 
 import grader
-from grader import course
+from grader import course, live
+from grader.cli import app
 from grader.kernel_source import kernel_code
 from grader.kit import KIT_FILE
 from grader.notebooks import notebook_source
@@ -134,6 +136,25 @@ def printed(capsys: pytest.CaptureFixture[str]) -> str:
     return capsys.readouterr().out.replace("\n", " ")
 
 
+def test_the_report_is_the_one_grader_check_gives_for_the_same_code(
+    kits: ReleasedKits,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = (CORPUS / "bugs" / "relu_forward" / "modifies_input.py").read_text()
+    monkeypatch.setattr(live, "kernel_namespace", lambda: kernel_with(tmp_path, code))
+    kit = str(kits["layers"] / KIT_FILE)
+    grader.check("layers", "relu_forward", kit=kit)
+    shown = capsys.readouterr().out
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "layers.py").write_text(code)
+    command = ["check", "layers", str(tmp_path / "saved"), "--kit", kit, "--only", "relu_forward"]
+    result = CliRunner().invoke(app, command)
+    assert "relu_forward modified its argument x in place" in " ".join(shown.split())
+    assert shown == result.output
+
+
 def test_the_check_cell_shows_a_fix_run_in_the_kernel_but_never_saved(
     kits: ReleasedKits, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -150,7 +171,8 @@ def test_the_check_cell_shows_a_fix_run_in_the_kernel_but_never_saved(
     never_run = {"layers-relu_backward", "layers-leaky_relu_forward"}
     notebook.cells = [cell for cell in cells if cell.get("id") not in never_run]
     notebook.cells += [new_code_cell(corpus_function("relu_forward")), check]
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))  # the kernel imports this grader
     ExecutePreprocessor(timeout=120, kernel_name="python3").preprocess(
         notebook, {"metadata": {"path": str(tmp_path)}}
     )
