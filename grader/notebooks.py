@@ -1,11 +1,12 @@
 """Jupyter notebooks as submissions, and the starter notebook of an assignment.
 
 A notebook's code cells become one Python module without running anything: IPython syntax
-that is not Python (magics, shell escapes, help) is blanked line by line, so the module
-parses, its functions are located like any module's, and line numbers stay countable per
-cell (a `# cell N` line precedes the lines of the notebook's N-th cell). The worker
-recognizes a module that starts with such a line and runs it cell by cell, so one failing
-cell does not keep the others from being graded.
+that is not Python (magics, shell escapes, help) and the in-notebook checker's lines
+(`import grader`, `grader.check(...)`: the grader is hidden from the worker) are blanked
+line by line, so the module parses, its functions are located like any module's, and line
+numbers stay countable per cell (a `# cell N` line precedes the lines of the notebook's
+N-th cell). The worker recognizes a module that starts with such a line and runs it cell
+by cell, so one failing cell does not keep the others from being graded.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _MARKER = re.compile(r"# cell (\d+)")
 _ESCAPES = ("%", "!", "?")  # line magic, shell escape, help (`?name`)
 _ASSIGNED = re.compile(r"[\w.\[\], ]+=\s*[%!]")  # files = !ls, t = %time f()
 _HELP = re.compile(r"[\w.*]+\?{1,2}")  # np.sum?, np.*sum*??
+# the in-notebook checker (grader.live): the grader is not there when the notebook is graded
+_CHECKER = re.compile(r"(?:import|from)\s+grader\b|grader\.check\(")
 _METADATA = {
     "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
     "language_info": {"name": "python"},
@@ -40,15 +43,19 @@ it must compute, and its body raises `NotImplementedError` until you replace it.
 
 {functions}
 
-**Checking your work.** Save this notebook as `{assignment}.ipynb` and run
-`grader check {assignment} {assignment}.ipynb` in a terminal (or run the last cell).
+**Checking your work.** Run the last cell: `grader.check("{assignment}")` checks the
+functions as this notebook's kernel defines them now (run a function's cell after changing
+it; saving is not needed), and `grader.check("{assignment}", "name")` one function (or
+several). In a terminal, `grader check {assignment} {assignment}.ipynb` checks the saved
+notebook. Both need the checker installed (see the kit's README).
 
 **How the notebook is graded.** Only code cells count: markdown cells and outputs are
 ignored, and so are IPython magics (`%...` lines, and whole cells that start with `%%`,
-`%%time` included), shell commands (`!...`) and help (`name?`). Each function may live in
-any code cell, and you may add cells of your own. Every code cell runs, top to bottom, when
-the notebook is graded; a cell that fails (one that reads a file only you have, say) is
-reported, the later cells still run, but what it would have defined is missing.
+`%%time` included), shell commands (`!...`), help (`name?`) and the checker's own lines
+(`import grader`, `grader.check(...)`). Each function may live in any code cell, and you
+may add cells of your own. Every code cell runs, top to bottom, when the notebook is
+graded; a cell that fails (one that reads a file only you have, say) is reported, the later
+cells still run, but what it would have defined is missing.
 """
 
 
@@ -117,24 +124,28 @@ def _python_lines(cell: str) -> list[str]:
     lines = textwrap.dedent(cell).splitlines()  # IPython too runs an indented cell dedented
     if next((line for line in lines if line.strip()), "").startswith("%%"):
         return [""] * len(lines)
-    result, scanner, blank = [], _StatementStarts(), None
+    result, scanner, blank, checker = [], _StatementStarts(), None, False
     for line in lines:
         if blank is None and scanner.at_start and _is_ipython(line.strip()):
             indent = line[: len(line) - len(line.lstrip())]
             blank = f"{indent}pass" if indent else ""
+            checker = bool(_CHECKER.match(line.strip()))
         if blank is None:
             scanner.feed(line)
             result.append(line)
             continue
         result.append(blank)
-        if not line.endswith("\\"):  # a magic or shell line continued by a backslash goes too
+        if checker:  # Python: it ends where its brackets close
+            scanner.feed(line)
+            blank = None if scanner.at_start else blank
+        elif not line.endswith("\\"):  # a magic or shell line continued by a backslash goes too
             blank = None
     return result
 
 
 def _is_ipython(statement: str) -> bool:
     return statement.startswith(_ESCAPES) or bool(
-        _ASSIGNED.match(statement) or _HELP.fullmatch(statement)
+        _ASSIGNED.match(statement) or _HELP.fullmatch(statement) or _CHECKER.match(statement)
     )
 
 
@@ -188,7 +199,7 @@ def starter_notebook(assignment: str) -> nbformat.NotebookNode:
         functions="\n".join(listing),
         assignment=assignment,
     )
-    check = f"!grader check {assignment} {assignment}.ipynb"
+    check = f'import grader\n\ngrader.check("{assignment}")'
     cells = [
         new_markdown_cell(instructions.strip(), id="instructions"),
         *code,

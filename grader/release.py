@@ -35,11 +35,23 @@ In this folder, with Python 3.10 or newer:
     . .venv/bin/activate          # Windows: .venv\\Scripts\\activate
     pip install -r requirements.txt
 
-(In Colab or Jupyter: `%pip install -r requirements.txt` in a cell.)
+In Jupyter, started in this folder: `%pip install -r requirements.txt` in a cell.
+
+In Colab: put this folder in your Google Drive (here as `{assignment}` in My Drive), mount
+the Drive (the folder icon on the left, then the Drive icon), open `{assignment}.ipynb`
+from it and run this cell first (again whenever Colab gives you a new runtime):
+
+    %cd /content/drive/MyDrive/{assignment}
+    %pip install -q -r requirements.txt
 
 ## Check your work
 
-In this folder (the first command checks the .py files, the second the notebook):
+In the notebook, run its last cell: `grader.check("{assignment}")` checks the functions as
+the notebook's kernel defines them now (run a function's cell after changing it; saving is
+not needed); `grader.check("{assignment}", "{example}")` checks one function.
+
+In a terminal, in this folder (the first command checks the .py files, the second the
+saved notebook):
 
     grader check {assignment} .
     grader check {assignment} {assignment}.ipynb
@@ -111,6 +123,7 @@ def release(assignment: str, out: Path) -> list[Path]:
         title=spec.title,
         files=files,
         assignment=assignment,
+        example=spec.functions[0].name,
         local=len(local),
         local_points=format_points(add_points(check["points"] for check in local)),
         remote=len(remote),

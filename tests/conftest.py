@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import fcntl
 import functools
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 from grader.assignments.spec import AssignmentSpec
 from grader.grading import GradeOptions, grade, reference_workers_kept
+from grader.release import release
 from grader.report.model import Report
 from grader.starter import reference_submission, starter_modules
 
@@ -154,3 +157,31 @@ def kept_reference_workers() -> Iterator[None]:
     """One reference worker per setting for the whole run (each start imports torch)."""
     with reference_workers_kept():
         yield
+
+
+class ReleasedKits(dict[str, Path]):
+    """Student kits, each released once per test run whatever the number of xdist
+    processes: the first process to ask for one writes it, under a lock, into the run's
+    shared temporary folder."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, assignment: str) -> Path:
+        folder = self.root / assignment
+        with (self.root / f".{assignment}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (self.root / f".{assignment}.done").exists():
+                shutil.rmtree(folder, ignore_errors=True)  # what a failed release left
+                release(assignment, folder)
+                (self.root / f".{assignment}.done").touch()
+        self[assignment] = folder
+        return folder
+
+
+@pytest.fixture(scope="session")
+def kits(tmp_path_factory: pytest.TempPathFactory, testrun_uid: str) -> ReleasedKits:
+    root = tmp_path_factory.getbasetemp().parent / f"kits-{testrun_uid}"
+    root.mkdir(exist_ok=True)
+    return ReleasedKits(root)

@@ -4,7 +4,6 @@ the instructor's public grading, on every submission of the corpus."""
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -31,7 +30,6 @@ from grader.checks import CHECKS
 from grader.checks.recording import ReferenceSource, Tape
 from grader.grading import NOT_IN_KIT, GradeOptions, grade
 from grader.kit import KIT_FILE, load_kit
-from grader.release import release
 from grader.report.model import Report
 from grader.sandbox import codec
 from grader.starter import BEGIN, END, reference_submission, starter_submission
@@ -39,21 +37,6 @@ from grader.starter import BEGIN, END, reference_submission, starter_submission
 KIT_ASSIGNMENTS = ["layers", "optimizers", "initializers", "gpu"]
 OPTIONS = GradeOptions(public_only=True, timeout=5.0)
 DISTINCTIVE = 25  # characters: shorter lines (`return out, cache`) prove nothing
-
-
-@pytest.fixture(scope="session")
-def kits(tmp_path_factory: pytest.TempPathFactory, testrun_uid: str) -> dict[str, Path]:
-    """Released once per test run, whatever the number of xdist processes: the first
-    process to take the lock writes them into the run's shared temporary folder."""
-    root = tmp_path_factory.getbasetemp().parent / f"kits-{testrun_uid}"
-    root.mkdir(exist_ok=True)
-    with (root / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / ".done").exists():
-            for assignment in [*KIT_ASSIGNMENTS, "cifar"]:
-                release(assignment, root / assignment)
-            (root / ".done").touch()
-    return {assignment: root / assignment for assignment in [*KIT_ASSIGNMENTS, "cifar"]}
 
 
 def _engine_and_stub_lines() -> set[str]:

@@ -187,7 +187,7 @@ def test_starter_notebooks_are_valid_and_define_every_function_once(
 ) -> None:
     notebook = starter_notebook(assignment)
     nbformat.validate(notebook)
-    assert notebook.cells[-1].source == f"!grader check {assignment} {assignment}.ipynb"
+    assert notebook.cells[-1].source == f'import grader\n\ngrader.check("{assignment}")'
     path = tmp_path / f"{assignment}.ipynb"
     nbformat.write(notebook, path)
     tree = ast.parse(notebook_source(path))
