@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 from browser import WINDOW_WIDTH, chromium, measure
 from conftest import ROOT
+from made import made_report
 
 from grader.assignments import assignment_ids, load_assignment
 from grader.checks import experiments, timing, training
@@ -79,17 +80,7 @@ def spec_report(assignment: str) -> Report:
                     attachments=attached(check, function.name),
                 )
             )
-    return Report(
-        assignment=assignment,
-        title=spec.title,
-        results=tuple(results),
-        seed=0,
-        submission_sha256="0" * 64,
-        isolation="bubblewrap sandbox: no network, private pid namespace, read-only system",
-        device="cpu",
-        grader_version="0.1.0",
-        execution_time=1.0,
-    )
+    return made_report(assignment, spec.title, tuple(results))
 
 
 @pytest.mark.parametrize("assignment", assignment_ids())

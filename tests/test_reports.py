@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser import WINDOW_WIDTH, browse, chromium, console_messages, measure
+from made import made_report
 
 from grader.report.html import render_html
 from grader.report.json_report import HIDDEN_NOTE, to_results
@@ -108,17 +109,7 @@ def report() -> Report:
         ),
         check("network", "loss rises with regularization", 1, 1, attachments=SANITY),
     )
-    return Report(
-        assignment="layers",
-        title="Layers & <friends>",
-        results=results,
-        seed=7,
-        submission_sha256="0" * 64,
-        isolation="bubblewrap: no network",
-        device="cpu",
-        grader_version="0.1.0",
-        execution_time=12.5,
-    )
+    return made_report("layers", "Layers & <friends>", results)
 
 
 def test_both_formats_are_registered() -> None:
@@ -464,7 +455,9 @@ def test_markdown_and_html_state_it_once_above_the_table(broken: Report) -> None
     assert "| layers.py: `relu_forward`, `softmax_loss` | 0/" in markdown
     page = render_html(broken)
     assert page.count(escape(CS231N)) == 1 and _before(page, escape(CS231N), "<table")
-    assert 'layers.py: <a href="#f-relu_forward"><code>relu_forward</code></a>, ' in page
+    assert "layers.py: <code>relu_forward</code>, <code>softmax_loss</code>" in page
+    assert 'id="f-relu_forward"' not in page and 'id="f-he_normal"' not in page  # not run
+    assert '<a href="#f-network"><code>network</code></a>' in page
 
 
 def test_a_report_without_problems_has_no_problem_part(report: Report) -> None:

@@ -73,18 +73,26 @@ def _status(row: TableRow | Section) -> str:
     return f'<span class="{CLASSES.get(row.status, "fail")}">{_text(row.label)}</span>'
 
 
-def _link(function: str) -> str:
-    return f'<a href="#{anchor(function)}"><code>{_text(function)}</code></a>'
+def _sections(report: Report) -> list[Section]:
+    """The functions given a section: all but those whose checks did not run (a stub, a
+    module that failed to import), which the report's top and their row account for."""
+    return [section for section in report.sections() if not section.status.accounted]
 
 
-def _label(row: TableRow) -> str:
+def _name(function: str, linked: set[str]) -> str:
+    code = f"<code>{_text(function)}</code>"
+    return f'<a href="#{anchor(function)}">{code}</a>' if function in linked else code
+
+
+def _label(row: TableRow, linked: set[str]) -> str:
     if row.problem is None:
-        return _link(row.total.function)
-    listed = ", ".join(_link(name) for name in row.problem.functions)
+        return _name(row.total.function, linked)
+    listed = ", ".join(_name(name, linked) for name in row.problem.functions)
     return f"{_text(row.problem.file)}: {listed}"
 
 
 def _functions_table(report: Report) -> list[str]:
+    linked = {section.total.function for section in _sections(report)}
     lines = [
         '<div class="scroll"><table class="functions">',
         "<thead><tr><th>function</th><th>points</th><th>status</th></tr></thead>",
@@ -92,7 +100,7 @@ def _functions_table(report: Report) -> list[str]:
     ]
     for row in report.rows():
         lines.append(
-            f"<tr><td>{_label(row)}</td>"
+            f"<tr><td>{_label(row, linked)}</td>"
             f'<td class="num">{format_score(row.total)}</td><td>{_status(row)}</td></tr>'
         )
     lines += [
@@ -159,12 +167,10 @@ def _section(section: Section) -> list[str]:
         f"<summary><code>{_text(total.function)}</code> {format_score(total)} "
         f"{_status(section)}</summary>",
     ]
-    if section.status.accounted:
-        lines.append('<p class="meta">Its checks were not run: see the top of the report.</p>')
     for result in section.shown:
         lines += _check(result)
     rest = [result for result in section.results if result not in section.shown]
-    if rest and not section.status.accounted:
+    if rest:
         lines.append('<ul class="passed">')
         for result in rest:
             lines.append(f"<li>✓ {_text(result.description)} ({format_score(result)})</li>")
@@ -192,8 +198,10 @@ def render_html(report: Report) -> str:
     ]
     if report.notes:
         lines += ["<ul>", *(f"<li>{_text(note)}</li>" for note in report.notes), "</ul>"]
-    lines.append("<h2>By function</h2>")
-    for section in report.sections():
+    sections = _sections(report)
+    if sections:
+        lines.append("<h2>By function</h2>")
+    for section in sections:
         lines += _section(section)
     lines += ["</body>", "</html>"]
     return "\n".join(lines) + "\n"

@@ -121,6 +121,50 @@ class FunctionTotal:
     checks_failed: int
 
 
+class Status(Enum):
+    """Where a function stands, worded as its row in every function table and its section
+    say it."""
+
+    OK = "ok"
+    PARTIAL = "partial"  # some checks failed: the label counts them
+    FAILED = "FAIL"
+    NOT_IMPLEMENTED = "not implemented yet"  # a stub: the report's top says so
+    WAITING = "waits for its forward"  # a backward not graded until its forward is written
+    NOT_GRADED = "not graded (see above)"  # its module failed to import: the top says why
+
+    def label(self, checks_failed: int) -> str:
+        if self is Status.PARTIAL:
+            return f"partial ({checks_failed} failed)"
+        return self.value
+
+    @property
+    def accounted(self) -> bool:
+        """Whether the report's top already says why this function lost its points, so its
+        checks are not listed one by one."""
+        return self in (Status.NOT_IMPLEMENTED, Status.WAITING, Status.NOT_GRADED)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One function's part of a report: its total, where it stands, and its checks in
+    grading order."""
+
+    total: FunctionTotal
+    status: Status
+    results: tuple[CheckResult, ...]
+
+    @property
+    def label(self) -> str:
+        return self.status.label(self.total.checks_failed)
+
+    @property
+    def shown(self) -> tuple[CheckResult, ...]:
+        """The checks shown one by one: the failed ones (unless the report's top accounts for
+        the function) and those carrying a table or a plot."""
+        failures = not self.status.accounted
+        return tuple(r for r in self.results if (failures and not r.passed) or r.attachments)
+
+
 @dataclass(frozen=True)
 class ModuleProblem:
     """A file of the submission that went wrong as the grader imported it, reported once
@@ -145,59 +189,6 @@ class ModuleProblem:
         cell = f", cell {self.cell}" if self.cell else ""
         line = f", line {self.line}" if self.line else ""
         return f"{self.failed_in or self.file}{cell}{line}"
-
-
-class Status(Enum):
-    """Where a function stands, as its row in every function table and its section say."""
-
-    OK = "ok"
-    PARTIAL = "partial"
-    FAILED = "failed"
-    NOT_IMPLEMENTED = "not implemented"  # a stub: the report's top says so
-    WAITING = "waiting"  # a backward not graded until its forward is implemented
-    NOT_GRADED = "not graded"  # its module failed to import: the report's top says why
-
-    def label(self, checks_failed: int) -> str:
-        """The status as every format words it."""
-        if self is Status.PARTIAL:
-            return f"partial ({checks_failed} failed)"
-        return STATUS_WORDS[self]
-
-    @property
-    def accounted(self) -> bool:
-        """Whether the report's top already says why this function lost its points, so its
-        checks are not listed one by one."""
-        return self in (Status.NOT_IMPLEMENTED, Status.WAITING, Status.NOT_GRADED)
-
-
-STATUS_WORDS = {
-    Status.OK: "ok",
-    Status.FAILED: "FAIL",
-    Status.NOT_IMPLEMENTED: "not implemented yet",
-    Status.WAITING: "waits for its forward",
-    Status.NOT_GRADED: "not graded (see above)",
-}
-
-
-@dataclass(frozen=True)
-class Section:
-    """One function's part of a report: its total, where it stands, and its checks in
-    grading order."""
-
-    total: FunctionTotal
-    status: Status
-    results: tuple[CheckResult, ...]
-
-    @property
-    def label(self) -> str:
-        return self.status.label(self.total.checks_failed)
-
-    @property
-    def shown(self) -> tuple[CheckResult, ...]:
-        """The checks shown one by one: the failed ones (unless the report's top accounts for
-        the function) and those carrying a table or a plot."""
-        failures = not self.status.accounted
-        return tuple(r for r in self.results if (failures and not r.passed) or r.attachments)
 
 
 @dataclass(frozen=True)
