@@ -38,7 +38,7 @@ from grader.progress import progress
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
 from grader.report.model import Report, format_points
-from grader.report.render import RENDERERS
+from grader.report.render import RENDERERS, write_report
 from grader.report.text import write_text
 from grader.sandbox.client import WorkerStartError
 from grader.submission import SubmissionError
@@ -133,14 +133,19 @@ def file_formats(formats: list[Format]) -> list[Format]:
     return [fmt for fmt in dict.fromkeys(formats) if fmt is not Format.text]
 
 
-def write_rendered(rendered: str, fmt: Format, formats: list[Format], out: str | None) -> None:
-    """To stdout, to the file --out, or to DIR/report.<format> when several are asked for."""
-    others = file_formats(formats)
+def report_target(fmt: Format, formats: list[Format], out: str | None) -> Path | None:
+    """The file --out, or DIR/report.<format> when several are asked for; None: stdout."""
     if out in (None, "-"):
+        return None
+    suffix = "junit.xml" if fmt is Format.junit else fmt.value
+    return Path(out) / f"report.{suffix}" if len(file_formats(formats)) > 1 else Path(out)
+
+
+def write_rendered(rendered: str, fmt: Format, formats: list[Format], out: str | None) -> None:
+    target = report_target(fmt, formats, out)
+    if target is None:
         sys.stdout.write(rendered)
         return
-    suffix = "junit.xml" if fmt is Format.junit else fmt.value
-    target = Path(out) / f"report.{suffix}" if len(others) > 1 else Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(rendered, encoding="utf-8")
 
@@ -152,7 +157,11 @@ def write_outputs(report: Report, formats: list[Format], out: str | None) -> Non
     if len(others) > 1 and out in (None, "-"):
         fail("several non-text formats need --out DIR")
     for fmt in others:
-        write_rendered(RENDERERS[fmt.value](report), fmt, formats, out)
+        target = report_target(fmt, formats, out)
+        if target is None:
+            sys.stdout.write(RENDERERS[fmt.value](report))
+        else:
+            write_report(report, fmt.value, target)
 
 
 def write_unreadable(message: str, formats: list[Format], out: str | None) -> None:

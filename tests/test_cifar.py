@@ -26,7 +26,7 @@ from grader.cifar10 import (
 )
 from grader.cli import app
 from grader.grading import GradeOptions, grade
-from grader.report.markdown import render_markdown
+from grader.report.markdown import write_markdown
 from grader.report.text import render_text
 from grader.starter import reference_submission
 from reference.assignments.cifar import LAYERS
@@ -225,8 +225,8 @@ def test_training_diagnostics_are_reported_not_scored(tmp_path: Path) -> None:
     report = graded(reference_submission(tmp_path / "reference"), assignment="cifar")
     text = render_text(report)
     assert "|Δw1|/|w1|" in text and "reference loss" in text
-    markdown = render_markdown(report)
-    assert markdown.count("data:image/png;base64,") == 4
+    write_markdown(report, tmp_path / "report.md")
+    assert len(list((tmp_path / "report_plots").glob("*.png"))) == 4
     overfits = [r for r in report.results if r.kind == "network_overfits"]
     assert all(r.passed and r.attachments.plots[0].log_y for r in overfits)
 

@@ -5,10 +5,7 @@ a real browser renders without loading anything or logging a console message."""
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
-import signal
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -16,6 +13,8 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from browser import WINDOW_WIDTH, browse, chromium, console_messages, measure
+from made import made_report
 
 from grader.report.html import render_html
 from grader.report.json_report import HIDDEN_NOTE, to_results
@@ -31,7 +30,7 @@ from grader.report.model import (
     Series,
     Table,
 )
-from grader.report.render import RENDERERS
+from grader.report.render import RENDERERS, write_report
 from grader.report.text import render_text
 
 HOSTILE = "you printed: <script>alert(1)</script> & more\x00 then \x1b[31mred\x1b[0m\nsecond line"
@@ -110,17 +109,7 @@ def report() -> Report:
         ),
         check("network", "loss rises with regularization", 1, 1, attachments=SANITY),
     )
-    return Report(
-        assignment="layers",
-        title="Layers & <friends>",
-        results=results,
-        seed=7,
-        submission_sha256="0" * 64,
-        isolation="bubblewrap: no network",
-        device="cpu",
-        grader_version="0.1.0",
-        execution_time=12.5,
-    )
+    return made_report("layers", "Layers & <friends>", results)
 
 
 def test_both_formats_are_registered() -> None:
@@ -262,20 +251,44 @@ def test_html_tables_and_failures(report: Report) -> None:
     page = render_html(report)
     assert page.count('<table class="data">') == 2  # activation table and sanity table
     assert '<td class="num">0.8 – 0.84</td>' in page
-    assert '<h3 class="fail">network: overfits 20 images (0/4)</h3>' in page
-    assert "<td><code>softmax_loss</code></td>" in page
+    assert '<p class="fail"><b>✗ overfits 20 images</b> (0/4, visible)</p>' in page
+    assert '<td><a href="#f-softmax_loss"><code>softmax_loss</code></a></td>' in page
 
 
-def test_markdown_still_embeds_plots(report: Report) -> None:
-    assert render_markdown(report).count("](data:image/png;base64,") == PLOTS
+def test_html_sections_open_where_something_failed(report: Report) -> None:
+    page = render_html(report)
+    opened = re.findall(r'<details class="function" id="f-(\w+)"( open)?>', page)
+    assert opened == [
+        ("relu_forward", ""),
+        ("softmax_loss", " open"),
+        ("he_normal", ""),
+        ("network", " open"),
+    ]
+    network = page[page.index('id="f-network"') :]
+    failure, plot = network.index("✗ overfits 20 images"), network.index(IMG_PREFIX)
+    assert failure < plot < network.index("✓ loss rises with regularization")
+
+
+def test_markdown_has_no_data_uri_and_writes_its_plots_beside_it(
+    report: Report, tmp_path: Path
+) -> None:
+    assert "data:" not in render_markdown(report)
+    target = tmp_path / "out" / "grades.md"
+    write_report(report, "md", target)
+    assert "data:" not in target.read_text()
+    plots = sorted((tmp_path / "out" / "grades_plots").iterdir())
+    assert [plot.name for plot in plots] == ["01-he_normal.png", "02-network.png"]
+    assert all(plot.read_bytes().startswith(PNG_SIGNATURE) for plot in plots)
+    assert "](grades_plots/02-network.png)" in target.read_text()
 
 
 def test_every_format_shows_a_table_that_has_no_plot(report: Report) -> None:
     """The sanity check attaches a table only; Markdown once dropped it (HTML did not)."""
-    heading = "network: loss rises with regularization"
+    check = "✓ loss rises with regularization"
     markdown = render_markdown(report)
-    assert f"### {heading}\n\n| reg | loss |\n|---:|---:|\n| 0 | 2.3 |\n" in markdown
-    assert f'<h3>{heading}</h3>\n<table class="data">' in render_html(report)
+    table = "**loss by regularization**\n\n| reg | loss |\n|---:|---:|\n| 0 | 2.3 |\n"
+    assert f"**{check}** (1/1, visible)\n\n{table}" in markdown
+    assert f'<b>{check}</b> (1/1, visible)</p>\n<div class="attached">' in render_html(report)
     assert "loss by regularization" in _words(render_text(report))
 
 
@@ -290,49 +303,10 @@ def test_markdown_escapes_pipes_in_column_names(report: Report) -> None:
 
 # --- in a real browser ----------------------------------------------------------------
 
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",  # root in a container: Chromium's own sandbox cannot start
-    "--disable-gpu",
-    "--disable-dev-shm-usage",  # containers have a small /dev/shm
-    "--enable-logging=stderr",  # page console messages go to stderr ...
-    "--v=0",  # ... as `INFO:CONSOLE:<line>] "<message>", source: <url> (<line>)`
-]
-BROWSER_TIMEOUT = 60
-# Chromium logs every console message (log, warn, error, uncaught exception) at INFO, so
-# the level cannot be told apart: the report page has no script, so it must log nothing.
-CONSOLE = re.compile(r':CONSOLE[:(]\d*\)?\] "(?P<message>.*)", source: ')
-
 
 @pytest.fixture(scope="module")
 def chromium_binary() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        pytest.skip("no chromium or chromium-browser in PATH (apt-get install chromium)")
-    return found
-
-
-def browse(binary: str, page: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    """Open the page once in headless Chromium, with a profile of its own; a page that
-    blocks (an alert() dialog waits forever) fails the test instead of hanging it."""
-    profile = page.parent / f"profile-{page.stem}"
-    command = [binary, *FLAGS, f"--user-data-dir={profile}", *options, page.as_uri()]
-    pipe = subprocess.PIPE
-    with subprocess.Popen(
-        command, stdout=pipe, stderr=pipe, text=True, start_new_session=True
-    ) as browser:
-        try:
-            stdout, stderr = browser.communicate(timeout=BROWSER_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(browser.pid, signal.SIGKILL)
-            browser.communicate()
-            pytest.fail(f"Chromium still busy with {page.name} after {BROWSER_TIMEOUT} s")
-    assert browser.returncode == 0, stderr
-    return subprocess.CompletedProcess(command, browser.returncode, stdout, stderr)
-
-
-def console_messages(stderr: str) -> list[str]:
-    return [match["message"] for match in CONSOLE.finditer(stderr)]
+    return chromium()
 
 
 @pytest.fixture(scope="module")
@@ -371,32 +345,30 @@ def test_console_detection_catches_errors(chromium_binary: str, tmp_path: Path) 
     assert "Uncaught ReferenceError: undefinedFunction is not defined" in messages
 
 
-def test_browser_decodes_every_plot(chromium_binary: str, html_page: Path) -> None:
-    """A copy of the page with a script that reports each image the browser failed to
-    decode (the page itself has no script)."""
-    checker = (
-        "<script>addEventListener('load', () => { for (const img of document.images) "
-        "if (!img.naturalWidth) console.error('broken image: ' + img.alt); "
-        "console.log('images: ' + document.images.length); });</script>"
-    )
-    probe = html_page.with_name("decode.html")
-    probe.write_text(html_page.read_text().replace("</body>", checker + "</body>"))
-    messages = console_messages(browse(chromium_binary, probe, "--dump-dom").stderr)
-    assert messages == [f"images: {PLOTS}"]
-
-
-def test_browser_screenshot(chromium_binary: str, html_page: Path, tmp_path: Path) -> None:
+def test_browser_decodes_every_plot_within_the_window(
+    chromium_binary: str, html_page: Path, tmp_path: Path
+) -> None:
+    """Measured with a copy of the page whose script opens every section and reports each
+    image the browser failed to decode (the page itself has no script)."""
     from matplotlib import pyplot as plt
 
     shot = tmp_path / "report.png"
-    browse(chromium_binary, html_page, f"--screenshot={shot}", "--window-size=1280,2000")
-    assert shot.read_bytes().startswith(PNG_SIGNATURE)
+    width, messages = measure(chromium_binary, html_page, shot, height=2000)
+    assert messages == [] and width <= WINDOW_WIDTH
     pixels = plt.imread(shot)
-    assert pixels.shape[:2] == (2000, 1280)
+    assert pixels.shape[:2] == (2000, WINDOW_WIDTH)
     assert pixels.std() > 0.01  # something was drawn, not a blank page
-    if target := os.environ.get("GRADER_SCREENSHOT_DIR"):
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, Path(target) / "report.png")
+
+
+def test_measuring_catches_overflow_and_broken_images(chromium_binary: str, tmp_path: Path) -> None:
+    """The check above would pass vacuously if the probe measured nothing."""
+    page = tmp_path / "wide.html"
+    wide = "<details><summary>s</summary><div style='width: 3000px'>wide</div></details>"
+    page.write_text(
+        f"<!DOCTYPE html><body>{wide}<img src='data:image/png;base64,AA' alt='x'></body>"
+    )
+    width, messages = measure(chromium_binary, page, tmp_path / "wide.png")
+    assert width > 3000 and messages == ["broken x"]
 
 
 # --- problems with the submission, stated once at the top ------------------------------
@@ -443,7 +415,7 @@ def test_text_states_an_import_failure_once_above_the_table(broken: Report) -> N
     assert "layers.py (2 functions)" in text  # one row for the module's functions
     assert "not graded: layers.py failed to import" not in text  # not repeated per check
     assert not any(line.startswith("│ relu_forward") for line in text.splitlines())
-    assert "layers.py failed to import" in _words(text.split("what failed")[-1])  # summary
+    assert "layers.py failed to import" in _words(text.split(CS231N)[-1].split("┏")[0])  # summary
 
 
 def test_results_json_states_it_first_in_output(broken: Report) -> None:
@@ -480,6 +452,8 @@ def test_markdown_and_html_state_it_once_above_the_table(broken: Report) -> None
     page = render_html(broken)
     assert page.count(escape(CS231N)) == 1 and _before(page, escape(CS231N), "<table")
     assert "layers.py: <code>relu_forward</code>, <code>softmax_loss</code>" in page
+    assert 'id="f-relu_forward"' not in page and 'id="f-he_normal"' not in page  # not run
+    assert '<a href="#f-network"><code>network</code></a>' in page
 
 
 def test_a_report_without_problems_has_no_problem_part(report: Report) -> None:

@@ -67,7 +67,10 @@ def attachments(
         (layer, f"{std:.3g}", f"{bottom:.3g} – {top:.3g}")
         for layer, std, bottom, top in zip(layers, yours, low, high, strict=True)
     )
-    curves = (Series("yours", tuple(yours.tolist())), Series("reference mean", tuple(mean)))
+    curves = (
+        Series("yours", tuple(yours.tolist())),
+        Series("reference mean", tuple(mean), reference=True),
+    )
     plot = Plot(
         title,
         "layer",
@@ -75,6 +78,7 @@ def attachments(
         curves,
         band=Band(tuple(low.tolist()), tuple(high.tolist())),
         log_y=bool(np.min(low[low > 0], initial=1.0) < 1e-3),
+        y_label="activation std",
     )
     return Attachments(
         tables=(Table(title, ("layer", "your std", "reference band"), rows),), plots=(plot,)

@@ -146,9 +146,10 @@ def attachments(
     table = Table(title, ("yours (ms)", "reference (ms)", "ratio", "noise (CV)"), (row,))
     curves = (
         Series("yours (ms)", tuple(1000 * t for t in yours)),
-        Series("reference (ms)", tuple(1000 * t for t in theirs)),
+        Series("reference (ms)", tuple(1000 * t for t in theirs), reference=True),
     )
-    plot = Plot(title, "round", tuple(range(1, len(yours) + 1)), curves)
+    rounds = tuple(range(1, len(yours) + 1))
+    plot = Plot(title, "round", rounds, curves, y_label="time per round (ms)")
     return Attachments(tables=(table,), plots=(plot,))
 
 

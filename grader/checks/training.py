@@ -147,11 +147,13 @@ def diagnostics(recipe: Recipe, yours: TrainingRun, reference: TrainingRun) -> A
     columns = ("step", "your loss", "reference loss", *ratios)
     curves = (
         Series("yours", padded(yours.losses, longest)),
-        Series("reference", padded(reference.losses, longest)),
+        Series("reference", padded(reference.losses, longest), reference=True),
     )
     return Attachments(
         tables=(Table(title, columns, tuple(rows)),),
-        plots=(Plot(title, "step", tuple(range(1, longest + 1)), curves, log_y=True),),
+        plots=(
+            Plot(title, "step", tuple(range(1, longest + 1)), curves, log_y=True, y_label="loss"),
+        ),
     )
 
 

@@ -5,7 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, replace
 
-from grader.report.model import ModuleProblem, Report, format_score
+from grader.report.mdsyntax import fenced, table_lines
+from grader.report.model import CheckResult, ModuleProblem, Report, format_score
+
+
+def test_output(result: CheckResult) -> tuple[str, str]:
+    """A test's `output` and its `output_format`: Markdown when the check attached a table
+    or its feedback spans lines (values, arrays, code, whose layout matters), the feedback
+    then in a code block so Gradescope shows it as it is; a one-line verdict stays text."""
+    tables = result.attachments.tables
+    if not tables and "\n" not in result.feedback:
+        return result.feedback, "text"
+    lines = [*fenced(result.feedback), ""] if result.feedback else []
+    for table in tables:
+        lines += [*table_lines(table), ""]
+    return "\n".join(lines).rstrip("\n"), "md"
 
 
 def to_results(report: Report) -> dict:
@@ -14,6 +28,7 @@ def to_results(report: Report) -> dict:
     for result in report.results:
         function_number = numbering.setdefault(result.function, len(numbering) + 1)
         check_number = sum(1 for test in tests if test["tags"][0] == result.function) + 1
+        output, output_format = test_output(result)
         tests.append(
             {
                 "name": result.name,
@@ -21,8 +36,8 @@ def to_results(report: Report) -> dict:
                 "score": result.score,
                 "max_score": result.max_score,
                 "status": "passed" if result.passed else "failed",
-                "output": result.feedback,
-                "output_format": "text",
+                "output": output,
+                "output_format": output_format,
                 "visibility": result.visibility,
                 "tags": [result.function, result.kind],
             }
@@ -83,6 +98,7 @@ def stable_results(report: Report) -> dict:
 
 
 HIDDEN_NOTE = "hidden checks are not shown before the deadline"
+HEADLINE_NAMES = 3  # stubs a headline names; more are counted (the report's top lists them)
 
 
 def has_hidden_checks(report: Report) -> bool:
@@ -133,14 +149,22 @@ def problem_texts(report: Report) -> list[str]:
     return texts + ([not_implemented_text(report)] if report.not_implemented else [])
 
 
+def _few(names: tuple[str, ...]) -> str:
+    """Names a headline lists in full, or counts when the report's top lists them anyway."""
+    return (
+        ", ".join(names)
+        if len(names) <= HEADLINE_NAMES
+        else f"{len(names)} functions (listed above)"
+    )
+
+
 def _headline(report: Report, visible_only: bool) -> str:
     """Score line, the files that failed to import, and the functions losing points, over
     the checks `report` holds (functions already accounted for are not repeated)."""
-    accounted = {*report.ungraded(), *report.not_implemented, *report.waiting}
     failed = [
-        total.function
-        for total in report.functions()
-        if total.score < total.max_score and total.function not in accounted
+        section.total.function
+        for section in report.sections()
+        if section.total.score < section.total.max_score and not section.status.accounted
     ]
     points = format_score(report)
     if visible_only:
@@ -150,7 +174,7 @@ def _headline(report: Report, visible_only: bool) -> str:
     for problem in report.problems:
         text += f". {problem_headline(problem)}"
     if report.not_implemented:
-        text += f". Not implemented yet: {', '.join(report.not_implemented)}"
+        text += f". Not implemented yet: {_few(report.not_implemented)}"
     if failed:
         text += f". Functions losing points: {', '.join(failed)}"
     return f"{report.deadline_note} {text}" if report.deadline_note else text

@@ -1,56 +1,93 @@
-"""The report as Markdown: per-function table, feedback of failed checks, and the tables and
-plots checks attached (activation statistics), plots embedded as PNG data so the file stands
-alone."""
+"""The report as Markdown, for a repository or a CI job: what stops grading, the summary and
+the function table with its total first, then one section per function with something to
+show, each failed check's feedback followed by the tables and plots that explain it.
+
+Plots are PNG files written beside the `.md` in a folder of its own and linked relatively:
+GitHub strips `data:` images, so a report that embedded them would show none. Written to
+stdout, a report names its plots instead."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import quote
+
 from grader.report.json_report import problem_texts, summary
-from grader.report.model import Report, Table, TableRow, format_score
-from grader.report.plots import plot_data_uri
+from grader.report.mdsyntax import cell, fenced, table_lines
+from grader.report.model import CheckResult, Plot, Report, Section, TableRow, format_score
+from grader.report.plots import plot_png
 
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", "<br>")
-
-
-def _table(table: Table) -> list[str]:
-    return [
-        "| " + " | ".join(_cell(column) for column in table.columns) + " |",
-        "|" + "---:|" * len(table.columns),
-        *("| " + " | ".join(_cell(cell) for cell in row) + " |" for row in table.rows),
-    ]
+NOT_WRITTEN = "write the report to a file with --out to get its plots as images"
 
 
 def _row(row: TableRow) -> str:
-    total = row.total
     if row.problem is not None:
         listed = ", ".join(f"`{name}`" for name in row.problem.functions)
-        return f"| {_cell(row.problem.file)}: {listed} | {format_score(total)} | not graded |"
-    status = "ok" if total.score >= total.max_score else f"{total.checks_failed} failed"
-    return f"| `{total.function}` | {format_score(total)} | {status} |"
+        name = f"{cell(row.problem.file)}: {listed}"
+    else:
+        name = f"`{row.total.function}`"
+    return f"| {name} | {format_score(row.total)} | {row.label} |"
 
 
-def render_markdown(report: Report) -> str:
+def _check(result: CheckResult, images: Mapping[Plot, str] | None) -> list[str]:
+    mark = "✓" if result.passed else "✗"
+    points = f"({format_score(result)}, {result.visibility})"
+    lines = [f"**{mark} {cell(result.description)}** {points}", ""]
+    if not result.passed and result.feedback:
+        lines += [*fenced(result.feedback), ""]
+    for table in result.attachments.tables:
+        lines += [*table_lines(table), ""]
+    for plot in result.attachments.plots:
+        if images is None:
+            lines += [f"*Plot: {cell(plot.title)} ({NOT_WRITTEN}).*", ""]
+        else:
+            lines += [f"![{cell(plot.title)}]({quote(images[plot])})", ""]
+    return lines
+
+
+def _section(section: Section, images: Mapping[Plot, str] | None) -> list[str]:
+    total = section.total
+    lines = [f"## `{total.function}`: {format_score(total)}, {section.label}", ""]
+    for result in section.shown:
+        lines += _check(result, images)
+    return lines
+
+
+def render_markdown(report: Report, images: Mapping[Plot, str] | None = None) -> str:
+    """The report as Markdown; `images` maps each plot to the relative path of its PNG
+    (`write_markdown` writes them), and without it the plots are named, not shown."""
     lines = [f"# {report.title}", ""]
     for text in problem_texts(report):
-        lines += ["```", text, "```", ""]
+        lines += [*fenced(text), ""]
     lines += [f"**{summary(report)}**", ""]
     lines += ["| function | points | status |", "|---|---:|---|"]
     lines += [_row(row) for row in report.rows()]
-    lines += ["", f"Isolation: {report.isolation}", ""]
-    failed = report.failed()
-    if failed:
-        lines += ["## What failed", ""]
-    for result in failed:
-        lines += [f"### {_cell(result.name)} ({format_score(result)})", ""]
-        lines += ["```", result.feedback, "```", ""]
-    attached = report.attached()
-    if attached:
-        lines += ["## Experiments", ""]
-    for result in attached:
-        lines += [f"### {_cell(result.name)}", ""]
-        for table in result.attachments.tables:
-            lines += [*_table(table), ""]
+    lines += [f"| **total** | **{format_score(report)}** | **{report.percent:.1f}%** |", ""]
+    lines += [f"Isolation: {report.isolation}", ""]
+    if report.notes:
+        lines += [*(f"- {note}" for note in report.notes), ""]
+    for section in report.sections():
+        if section.shown:
+            lines += _section(section, images)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def image_folder(target: Path) -> Path:
+    """Where the plots of the Markdown report `target` go: a folder named after it."""
+    return target.with_name(f"{target.stem}_plots")
+
+
+def write_markdown(report: Report, target: Path) -> None:
+    """The report at `target`, its plots as PNG files in `image_folder(target)`."""
+    folder = image_folder(target)
+    images: dict[Plot, str] = {}
+    for result in report.results:
         for plot in result.attachments.plots:
-            lines += [f"![{_cell(plot.title)}]({plot_data_uri(plot)})", ""]
-    return "\n".join(lines) + "\n"
+            if plot not in images:
+                slug = re.sub(r"[^\w.-]", "_", result.function)
+                name = f"{len(images) + 1:02d}-{slug}.png"
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_bytes(plot_png(plot))
+                images[plot] = f"{folder.name}/{name}"
+    target.write_text(render_markdown(report, images), encoding="utf-8")

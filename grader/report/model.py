@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Protocol
 
 
@@ -52,10 +53,13 @@ class Table:
 
 @dataclass(frozen=True)
 class Series:
-    """One curve of a plot; None where it has no value (a training run that stopped early)."""
+    """One curve of a plot; None where it has no value (a training run that stopped early).
+    The reference's curves are drawn beneath the student's, so the student's stays visible
+    where the two agree."""
 
     label: str
     values: tuple[float | None, ...]
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Plot:
     series: tuple[Series, ...]
     band: Band | None = None
     log_y: bool = False
+    y_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,50 @@ class FunctionTotal:
     score: float
     max_score: float
     checks_failed: int
+
+
+class Status(Enum):
+    """Where a function stands, worded as its row in every function table and its section
+    say it."""
+
+    OK = "ok"
+    PARTIAL = "partial"  # some checks failed: the label counts them
+    FAILED = "FAIL"
+    NOT_IMPLEMENTED = "not implemented yet"  # a stub: the report's top says so
+    WAITING = "waits for its forward"  # a backward not graded until its forward is written
+    NOT_GRADED = "not graded (see above)"  # its module failed to import: the top says why
+
+    def label(self, checks_failed: int) -> str:
+        if self is Status.PARTIAL:
+            return f"partial ({checks_failed} failed)"
+        return self.value
+
+    @property
+    def accounted(self) -> bool:
+        """Whether the report's top already says why this function lost its points, so its
+        checks are not listed one by one."""
+        return self in (Status.NOT_IMPLEMENTED, Status.WAITING, Status.NOT_GRADED)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One function's part of a report: its total, where it stands, and its checks in
+    grading order."""
+
+    total: FunctionTotal
+    status: Status
+    results: tuple[CheckResult, ...]
+
+    @property
+    def label(self) -> str:
+        return self.status.label(self.total.checks_failed)
+
+    @property
+    def shown(self) -> tuple[CheckResult, ...]:
+        """The checks shown one by one: the failed ones (unless the report's top accounts for
+        the function) and those carrying a table or a plot."""
+        failures = not self.status.accounted
+        return tuple(r for r in self.results if (failures and not r.passed) or r.attachments)
 
 
 @dataclass(frozen=True)
@@ -158,7 +207,12 @@ class TableRow:
     problem left ungraded, listed in one row (`problem` set)."""
 
     total: FunctionTotal
+    status: Status
     problem: ModuleProblem | None = None
+
+    @property
+    def label(self) -> str:
+        return self.status.label(self.total.checks_failed)
 
 
 @dataclass(frozen=True)
@@ -193,11 +247,6 @@ class Report:
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 100.0
 
-    def attached(self) -> list[CheckResult]:
-        """The results that carry a table or a plot, in report order: what every format
-        shows in its tables-and-plots part."""
-        return [result for result in self.results if result.attachments]
-
     def functions(self) -> list[FunctionTotal]:
         """Per-function totals, in the order the functions were graded."""
         by_function: dict[str, list[CheckResult]] = {}
@@ -213,11 +262,32 @@ class Report:
             for name, results in by_function.items()
         ]
 
+    def status(self, total: FunctionTotal) -> Status:
+        if total.function in self.ungraded():
+            return Status.NOT_GRADED
+        if total.function in self.not_implemented:
+            return Status.NOT_IMPLEMENTED
+        if total.function in self.waiting:
+            return Status.WAITING
+        if total.score >= total.max_score:
+            return Status.OK
+        return Status.FAILED if total.score == 0 else Status.PARTIAL
+
+    def sections(self) -> list[Section]:
+        """One section per function, in the order the functions were graded."""
+        return [
+            Section(
+                total,
+                self.status(total),
+                tuple(r for r in self.results if r.function == total.function),
+            )
+            for total in self.functions()
+        ]
+
     def failed(self) -> list[CheckResult]:
-        """The failed checks to show one by one: those of a function that the report's top
-        already accounts for (its module failed to import, it is not implemented yet) are
-        not repeated there."""
-        accounted = {*self.ungraded(), *self.not_implemented, *self.waiting}
+        """The failed checks shown one by one, in report order: not those of a function the
+        report's top already accounts for (its module failed to import, it is a stub)."""
+        accounted = {s.total.function for s in self.sections() if s.status.accounted}
         return [r for r in self.results if not r.passed and r.function not in accounted]
 
     def ungraded(self) -> dict[str, ModuleProblem]:
@@ -232,11 +302,12 @@ class Report:
         for total in self.functions():
             problem = ungraded.get(total.function)
             if problem is None:
-                rows.append(TableRow(total))
+                rows.append(TableRow(total, self.status(total)))
                 continue
             if problem.file not in grouped:
                 grouped[problem.file] = len(rows)
-                rows.append(TableRow(FunctionTotal(problem.file, 0.0, 0.0, 0), problem))
+                empty = FunctionTotal(problem.file, 0.0, 0.0, 0)
+                rows.append(TableRow(empty, Status.NOT_GRADED, problem))
             index = grouped[problem.file]
             group = rows[index].total
             rows[index] = TableRow(
@@ -246,6 +317,7 @@ class Report:
                     add_scores((group.max_score, total.max_score)),
                     group.checks_failed + total.checks_failed,
                 ),
+                Status.NOT_GRADED,
                 problem,
             )
         return rows
