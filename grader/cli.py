@@ -111,8 +111,13 @@ def assignment_argument(help: str) -> typer.models.ArgumentInfo:
     return typer.Argument(help=help, autocompletion=complete_assignment)
 
 
+def print_error(message: object) -> None:
+    """One unwrapped line: a path in it stays whole, to copy (the terminal wraps it)."""
+    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+
+
 def fail(message: str) -> None:
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
+    print_error(message)
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -587,5 +592,5 @@ def main() -> None:
     try:
         app(prog_name="grader")
     except course.CourseNotFound as error:
-        Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
+        print_error(error)
         sys.exit(EXIT_USAGE)

@@ -178,7 +178,7 @@ def test_what_is_not_a_notebook_is_a_clear_error(
         load_submission(tmp_path / "folder", tmp_path / "out")
     result = CliRunner().invoke(app, ["grade", "layers", str(bad)])
     assert result.exit_code == 2
-    assert f"{bad}: not a" in result.output.replace("\n", "")
+    assert f"{bad}: not a" in result.output
 
 
 @pytest.mark.parametrize("assignment", list(starter_modules()))
