@@ -26,6 +26,7 @@ from grader.checks.recording import ReferenceSource
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
 from grader.gradescope import bundle
 from grader.grading import DEFAULT_DEADLINE, GradeOptions, UnknownFunction, grade
+from grader.installed import MissingPackages, require
 from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
@@ -416,9 +417,11 @@ def validate_command(
 ) -> None:
     """Reference full marks, stubs zero, two gradings identical (exit 1 if not)."""
     try:
-        ids = [spec.id for spec in load_assignment(assignment)]
+        specs = load_assignment(assignment)
     except UnknownAssignment as error:
         fail(str(error))
+    require(specs)  # before the first assignment, not after the others have run
+    ids = [spec.id for spec in specs]
     table = Table(title="validation", title_justify="left")
     for column in ("assignment", "reference", "stubs", "repeatable", "verdict"):
         table.add_column(column)
@@ -474,10 +477,11 @@ def bundle_command(
 
 
 def main() -> None:
-    """The `grader` command: a command that needs a course pack where there is none is a
-    usage error with the way out, not a traceback."""
+    """The `grader` command: a command that needs a course pack where there is none, or an
+    assignment's extra packages (torch) where they are not installed, is a usage error with
+    the way out, not a traceback."""
     try:
         app(prog_name="grader")
-    except course.CourseNotFound as error:
+    except (course.CourseNotFound, MissingPackages) as error:
         Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
         sys.exit(EXIT_USAGE)
