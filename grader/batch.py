@@ -39,6 +39,7 @@ from grader import __version__
 from grader.assignments import load_assignment
 from grader.assignments.spec import add_points
 from grader.grading import GradeOptions, grade, reference_workers_kept, selected_checks
+from grader.installed import require
 from grader.progress import progress
 from grader.report.json_report import failure_results, render_json
 from grader.report.model import format_score
@@ -586,9 +587,11 @@ def run_batch(
     """Grade every entry of `submissions` not yet in `out`'s gradebook, then regenerate
     grades.csv and summary.md and print the summary (on `console`, default stdout).
 
-    Raises UnknownAssignment, and SubmissionError when `submissions` is not a folder.
+    Raises UnknownAssignment, SubmissionError when `submissions` is not a folder, and
+    MissingPackages before any student is graded.
     """
     maxima = function_maxima(assignment, options.public_only)
+    require(load_assignment(assignment))
     if not Path(submissions).is_dir():
         raise SubmissionError(f"{submissions}: not a folder of submissions")
     out, reports = Path(out), Path(out) / "reports"

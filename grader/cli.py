@@ -33,6 +33,7 @@ from grader.grading import (
     chosen_functions,
     grade,
 )
+from grader.installed import MissingPackages, require
 from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
 from grader.progress import progress
 from grader.release import ReleaseError, release, validate
@@ -524,6 +525,7 @@ def validate_command(
 ) -> None:
     """Reference full marks, stubs zero, two gradings identical (exit 1 if not)."""
     chosen = specs(assignment)
+    require(chosen)  # before the first assignment, not after the others have run
     table = Table(title="validation", title_justify="left")
     for column in ("assignment", "reference", "stubs", "repeatable", "verdict"):
         table.add_column(column)
@@ -587,10 +589,11 @@ def bundle_command(
 
 
 def main() -> None:
-    """The `grader` command: a command that needs a course pack where there is none is a
-    usage error with the way out, not a traceback."""
+    """The `grader` command: a command that needs a course pack where there is none, or an
+    assignment's extra packages (torch) where they are not installed, is a usage error with
+    the way out, not a traceback."""
     try:
         app(prog_name="grader")
-    except course.CourseNotFound as error:
+    except (course.CourseNotFound, MissingPackages) as error:
         print_error(error)
         sys.exit(EXIT_USAGE)

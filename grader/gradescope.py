@@ -17,6 +17,7 @@ from pathlib import Path
 
 from grader import course
 from grader.assignments import load_assignment
+from grader.assignments.spec import AssignmentSpec
 from grader.grading import DEFAULT_DEADLINE
 from grader.release import ReleaseError
 
@@ -24,20 +25,22 @@ ENGINE_ROOT = Path(__file__).resolve().parents[1]
 ENGINE_FILES = ("grader", "pyproject.toml", "README.md")
 COURSE_FILES = (course.PACKAGE, "assignments")
 SCRIPT_MODE = 0o755
+# Gradescope has no GPU: a requirement listed here is installed as its CPU build.
+CPU_BUILDS = {"torch": "torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"}
 
 SETUP_SH = """\
 #!/usr/bin/env bash
 # Gradescope image set-up, run once as root. Base image: Ubuntu 22.04 (its python3 is 3.10;
-# the grader needs Python >= 3.10). Installs Python, bubblewrap for the sandbox, the CPU
-# build of torch, and the engine from /autograder/source (the package `grader` only: the
-# course pack is not installed anywhere); then makes /autograder/source, which holds the
-# course pack (solutions, hidden inputs), readable by root alone.
+# the grader needs Python >= 3.10). Installs Python, bubblewrap for the sandbox, what the
+# assignment needs beyond the engine (the CPU build of torch for gpu), and the engine from
+# /autograder/source (the package `grader` only: the course pack is not installed
+# anywhere); then makes /autograder/source, which holds the course pack (solutions, hidden
+# inputs), readable by root alone.
 set -euo pipefail
 apt-get update -qq
 apt-get install -y -qq python3 python3-pip bubblewrap
 python3 -c 'import sys; assert sys.version_info >= (3, 10), "the grader needs Python >= 3.10"'
-pip3 install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-pip3 install -q /autograder/source
+{requirements}pip3 install -q /autograder/source
 chown -R root:root /autograder/source
 chmod -R go-rwx /autograder/source
 """
@@ -81,6 +84,14 @@ def _engine_root() -> Path:
     return ENGINE_ROOT
 
 
+def setup_script(specs: list[AssignmentSpec]) -> str:
+    """setup.sh, installing the packages these assignments need beyond the engine (none for
+    the NumPy ones: no torch)."""
+    names = dict.fromkeys(name for spec in specs for name in spec.requirements)
+    installs = "".join(f"pip3 install -q {CPU_BUILDS.get(name, name)}\n" for name in names)
+    return SETUP_SH.format(requirements=installs)
+
+
 def _write_script(archive: zipfile.ZipFile, name: str, text: str) -> None:
     info = zipfile.ZipInfo(name)
     info.external_attr = SCRIPT_MODE << 16
@@ -92,13 +103,13 @@ def bundle(assignment: str, out: Path, deadline: float = DEFAULT_DEADLINE) -> Pa
     and the course pack, all at the root of the archive (Gradescope's /autograder/source).
     `deadline`: the seconds each grading may take (keep it below the autograder timeout set
     on Gradescope, 600 s by default)."""
-    load_assignment(assignment)
+    specs = load_assignment(assignment)
     if out.suffix != ".zip":
         raise ReleaseError(f"{out}: the autograder bundle must be a .zip file")
     engine, pack = _engine_root(), course.course_root()
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        _write_script(archive, "setup.sh", SETUP_SH)
+        _write_script(archive, "setup.sh", setup_script(specs))
         _write_script(
             archive,
             "run_autograder",

@@ -20,6 +20,7 @@ from grader.assignments.spec import AssignmentSpec, Check, FunctionSpec
 from grader.checks.context import CheckContext, Outcome, not_implemented
 from grader.checks.implementations import ReferenceImplementation, StudentImplementation
 from grader.checks.recording import NotRecorded, ReferenceSource
+from grader.installed import require
 from grader.locations import where_defined
 from grader.problems import collapse, module_problems, stubbed_functions
 from grader.report.model import CheckResult, ModuleProblem, Report, SourceLocation
@@ -395,16 +396,17 @@ def grade(
 ) -> Report:
     """Grade one submission; `assignment_id` may be `all`. `source` says where reference
     answers come from (default: the live course pack). With `options.only`, only those
-    functions are graded, and an assignment left with none starts no worker. Past
-    `options.deadline` the checks not yet run are reported as not run, and the report
-    says so at its top. `progress` hears of each function as it is done (a long grading
-    shows how far it got)."""
+    functions are graded, and an assignment left with none starts no worker (nor needs its
+    extra packages: MissingPackages otherwise). Past `options.deadline` the checks not yet
+    run are reported as not run, and the report says so at its top. `progress` hears of
+    each function as it is done (a long grading shows how far it got)."""
     began = time.perf_counter()
     clock = Clock.start(options.deadline)
     source = source or ReferenceSource()
     loaded = load_assignment(assignment_id)
     check_chosen(loaded, options.only)
     assignments = [spec for spec in loaded if chosen_functions(spec, options.only)]
+    require(assignments)
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as scratch:
         submission = load_submission(Path(submission_path), Path(scratch) / "submission")
         results: list[CheckResult] = []

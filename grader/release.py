@@ -13,6 +13,7 @@ import nbformat
 from grader.assignments import load_assignment
 from grader.assignments.spec import add_points
 from grader.grading import GradeOptions, Progress, grade
+from grader.installed import require
 from grader.kit import write_kit_file
 from grader.notebooks import starter_notebook
 from grader.report.json_report import stable_results
@@ -104,6 +105,7 @@ def release(assignment: str, out: Path) -> list[Path]:
     """Write the student kit for `assignment` into the empty folder `out`: stubs and
     notebook, README, the engine wheel and requirements.txt, the recorded public checks."""
     (spec,) = load_assignment(assignment)
+    require([spec])  # recording the public checks runs the reference
     _empty_target(out)
     starter_submission(assignment, out)
     nbformat.write(starter_notebook(assignment), out / f"{assignment}.ipynb")

@@ -18,7 +18,7 @@ from packaging.requirements import Requirement
 import grader
 
 DISTRIBUTION = "dl-autograder"
-OPTIONAL = {"torch"}  # heavy; required by the gpu assignment's kit only
+OPTIONAL = {"torch"}  # the `gpu` extra; also where an install older than the extra lists it
 TIMESTAMP = (2020, 1, 1, 0, 0, 0)
 
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from grader.assignments import load_assignment
 from grader.assignments.spec import AssignmentSpec
 from grader.grading import GradeOptions, grade, reference_workers_kept
+from grader.installed import MissingPackages, require
 from grader.release import release
 from grader.report.model import Report
 from grader.starter import reference_submission, starter_modules
@@ -25,6 +27,26 @@ REALISTIC = CORPORA / "realistic"
 ASSIGNMENTS = list(starter_modules())
 BUG_CORPORA = [name for name in ASSIGNMENTS if (CORPORA / name / "bugs").is_dir()]
 FAST = GradeOptions(timeout=5.0)
+
+
+def missing_packages(assignment: str) -> str | None:
+    """Why this environment cannot grade the assignment (the grader's own message: its extra
+    packages, torch for gpu, are not installed), or None."""
+    try:
+        require(load_assignment(assignment))
+    except MissingPackages as error:
+        return str(error)
+    return None
+
+
+UNGRADABLE = {
+    assignment: why for assignment in ASSIGNMENTS if (why := missing_packages(assignment))
+}
+
+
+def needs_packages_of(assignment: str) -> pytest.MarkDecorator:
+    """Skips a test of the assignment where its extra packages are not installed."""
+    return pytest.mark.skipif(assignment in UNGRADABLE, reason=UNGRADABLE.get(assignment, ""))
 
 
 def fragment_constants(path: Path) -> dict:
@@ -150,6 +172,28 @@ def functions_at_risk(spec: AssignmentSpec, submission: Path, fragment: Path) ->
         for function in spec.functions
         if reached(graph, spec.calls(function.name)) & changed
     )
+
+
+def parameter_assignment(value: object) -> str | None:
+    """The assignment a test parameter stands for: its id, or a corpus file of it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Path) and value.resolve().is_relative_to(CORPORA):
+        return assignment_of(value)
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test given an assignment (by id, or a corpus file of it) whose extra packages are not
+    installed here is skipped, saying what to install: without torch, all but the gpu
+    assignment's tests run."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        for value in callspec.params.values() if callspec else ():
+            assignment = parameter_assignment(value)
+            if assignment in UNGRADABLE:
+                item.add_marker(pytest.mark.skip(reason=UNGRADABLE[assignment]))
+                break
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -107,6 +107,21 @@ def test_the_kit_holds_no_solution_code_or_mistake_variant(
     assert {"README.md", "requirements.txt", "wheels", KIT_FILE, "public_checks.json"} <= set(files)
 
 
+@pytest.mark.parametrize("assignment", [*KIT_ASSIGNMENTS, "cifar"])
+def test_only_the_gpu_kit_installs_torch(assignment: str, kits: dict[str, Path]) -> None:
+    """torch (the engine's `gpu` extra, `AssignmentSpec.requirements`) is a line of the gpu
+    kit's requirements.txt alone; the engine wheel never requires it."""
+    lines = (kits[assignment] / "requirements.txt").read_text().splitlines()
+    assert [line for line in lines if "torch" in line] == (["torch"] if assignment == "gpu" else [])
+    (wheel,) = (kits[assignment] / "wheels").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+        requires = [
+            line for line in archive.read(metadata).decode().splitlines() if "Requires" in line
+        ]
+    assert requires and not [line for line in requires if "torch" in line]
+
+
 def test_the_scan_finds_a_planted_solution(kits: dict[str, Path], tmp_path: Path) -> None:
     planted = tmp_path / "kit"
     planted.mkdir()

@@ -17,7 +17,9 @@ import pytest
 from conftest import ASSIGNMENTS
 from typer.testing import CliRunner
 
+from grader.assignments import load_assignment
 from grader.cli import app
+from grader.gradescope import setup_script
 from grader.grading import GradeOptions
 from grader.release import public_checks, validate
 from grader.starter import reference_submission, starter_modules
@@ -149,8 +151,7 @@ def test_setup_sh_installs_the_engine_only(autograder_zip: Path, tmp_path: Path)
     (apt,) = [line for line in commands if line.startswith("apt-get install")]
     assert {"python3", "python3-pip", "bubblewrap"} <= set(shlex.split(apt))
     assert [line for line in commands if line.startswith("pip3 install")] == [
-        "pip3 install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu",
-        "pip3 install -q /autograder/source",
+        "pip3 install -q /autograder/source",  # layers needs no torch
     ]
     assert "chmod -R go-rwx /autograder/source" in commands
     assert subprocess.run(["bash", "-n"], input=setup, text=True).returncode == 0
@@ -164,6 +165,25 @@ def test_setup_sh_installs_the_engine_only(autograder_zip: Path, tmp_path: Path)
     with zipfile.ZipFile(wheel) as archive:
         tops = {name.split("/")[0] for name in archive.namelist()}
     assert {top for top in tops if not top.endswith(".dist-info")} == {"grader"}
+
+
+def test_setup_sh_installs_the_cpu_build_of_torch_where_an_assignment_needs_it() -> None:
+    installs = {
+        assignment: [
+            line
+            for line in _commands(setup_script(load_assignment(assignment)))
+            if line.startswith("pip3 install")
+        ]
+        for assignment in ("gpu", "all")
+    }
+    assert (
+        installs["gpu"]
+        == installs["all"]
+        == [
+            "pip3 install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu",
+            "pip3 install -q /autograder/source",
+        ]
+    )
 
 
 def test_the_gradescope_bundle_grades_a_submission(autograder_zip: Path, tmp_path: Path) -> None:
