@@ -307,6 +307,7 @@ class Graded(NamedTuple):
     problems: tuple[ModuleProblem, ...]  # files that failed as they were imported
     not_implemented: tuple[str, ...]  # graded functions that only answered as stubs do
     waiting: tuple[str, ...]  # graded backwards whose forward is not implemented yet
+    sources: tuple[str, ...]  # which file a function several files define was taken from
 
 
 def grade_submission(
@@ -363,6 +364,7 @@ def grade_submission(
         timings[key] = timings.get(key, 0.0) + seconds
     names = [function.name for function in graded]
     problems = module_problems(worker.import_problems(), submission, names, student.module_of)
+    called = dict.fromkeys([*names, *(name for n in names for name in sorted(assignment.calls(n)))])
     stubs = stubbed_functions(graded, student, problems)
     return Graded(
         [collapse(result, problems, stubs) for result in results],
@@ -371,6 +373,7 @@ def grade_submission(
         problems,
         tuple(name for name, forward in stubs.items() if forward == name),
         tuple(name for name, forward in stubs.items() if forward != name),
+        submission.provenance({name: expected.get(name, "") for name in called}),
     )
 
 
@@ -398,6 +401,7 @@ def grade(
         problems: list[ModuleProblem] = []
         stubs: list[str] = []
         waiting: list[str] = []
+        sources: list[str] = []
         timings: dict[str, float] = {}
         for assignment in assignments:
             try:
@@ -417,6 +421,7 @@ def grade(
             problems += [problem for problem in graded.problems if problem not in problems]
             stubs += graded.not_implemented
             waiting += graded.waiting
+            sources += graded.sources
     skipped = options.deadline is not None and any(
         result.feedback == out_of_time(options.deadline) for result in results
     )
@@ -431,7 +436,7 @@ def grade(
         device=" / ".join(dict.fromkeys(devices)),
         grader_version=__version__,
         execution_time=time.perf_counter() - began,
-        notes=submission.notes,
+        notes=(*submission.notes, *dict.fromkeys(sources)),
         hidden_not_run=hidden_not_run(assignments, options),
         problems=tuple(problems),
         not_implemented=tuple(dict.fromkeys(stubs)),
