@@ -314,6 +314,7 @@ class Graded(NamedTuple):
     not_implemented: tuple[str, ...]  # graded functions that only answered as stubs do
     waiting: tuple[str, ...]  # graded backwards whose forward is not implemented yet
     locations: dict[str, SourceLocation]  # where the student defined each graded function
+    sources: tuple[str, ...]  # which file a function several files define was taken from
 
 
 def grade_submission(
@@ -375,6 +376,7 @@ def grade_submission(
         timings[key] = timings.get(key, 0.0) + seconds
     names = [function.name for function in graded]
     problems = module_problems(worker.import_problems(), submission, names, student.module_of)
+    called = dict.fromkeys([*names, *(name for n in names for name in sorted(assignment.calls(n)))])
     stubs = stubbed_functions(graded, student, problems)
     return Graded(
         [collapse(result, problems, stubs) for result in results],
@@ -384,6 +386,7 @@ def grade_submission(
         tuple(name for name, forward in stubs.items() if forward == name),
         tuple(name for name, forward in stubs.items() if forward != name),
         where_defined(submission, names, student.module_of),
+        submission.provenance({name: expected.get(name, "") for name in called}),
     )
 
 
@@ -414,6 +417,7 @@ def grade(
         problems: list[ModuleProblem] = []
         stubs: list[str] = []
         waiting: list[str] = []
+        sources: list[str] = []
         timings: dict[str, float] = {}
         locations: dict[str, SourceLocation] = {}
         for assignment in assignments:
@@ -439,6 +443,7 @@ def grade(
             stubs += graded.not_implemented
             waiting += graded.waiting
             locations.update(graded.locations)
+            sources += graded.sources
     skipped = options.deadline is not None and any(
         result.feedback == out_of_time(options.deadline) for result in results
     )
@@ -453,7 +458,7 @@ def grade(
         device=" / ".join(dict.fromkeys(devices)),
         grader_version=__version__,
         execution_time=time.perf_counter() - began,
-        notes=submission.notes,
+        notes=(*submission.notes, *dict.fromkeys(sources)),
         hidden_not_run=hidden_not_run(assignments, options),
         problems=tuple(problems),
         not_implemented=tuple(dict.fromkeys(stubs)),

@@ -1,28 +1,37 @@
 """Turn what a student handed in (folder, .zip, .py, .ipynb) into a private folder of modules.
 
 Nothing here runs student code: functions are located by parsing the files (ast), so the
-grader knows which module defines which function before the worker imports anything.
-Each top-level notebook `foo.ipynb` is converted (not run) into the module `foo.py`, or
-`foo_ipynb.py` when a `foo.py` was handed in too: that one keeps its name, since other
-modules may import it, and a function both define is taken from it.
+grader knows which file defines which function before the worker imports anything
+(`definitions` chooses among several). Junk (`__MACOSX`, `.ipynb_checkpoints`,
+`__pycache__`, hidden files) is left out, and folders that only wrap the work (an LMS
+download's `Jane Doe_1234/`, CS231n's `assignment2/`) are removed, so the private folder
+is the student's working folder: `cs231n/layers.py` stays where the notebooks import it
+from. Each top-level notebook `foo.ipynb` is converted (not run) into the module `foo.py`,
+or `foo_ipynb.py` when a `foo.py` was handed in too: that one keeps its name, since other
+modules may import it. Files keep their modification times (the newest of two different
+implementations is graded).
 """
 
 from __future__ import annotations
 
-import ast
+import calendar
 import hashlib
+import os
 import re
 import shutil
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from grader.notebooks import NotebookError, cell_line, cell_sources, notebook_source
+from grader.definitions import Definition, choose, find_definitions, module_named, provenance
+from grader.notebooks import NotebookError, cell_line, notebook_source
 
 MAX_FILE_BYTES = 5 * 2**20
 MAX_TOTAL_BYTES = 50 * 2**20
 SKIPPED_PARTS = {"__pycache__", ".git", ".ipynb_checkpoints", "__MACOSX", ".venv", "venv"}
+SOURCE_SUFFIXES = (".py", ".ipynb")
 
 
 class SubmissionError(Exception):
@@ -40,9 +49,10 @@ class Origin(NamedTuple):
 class Submission:
     directory: Path
     sha256: str
-    definitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    definitions: dict[str, tuple[Definition, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     origins: dict[str, Origin] = field(default_factory=dict)  # module file -> its notebook
+    modules: tuple[str, ...] = ()  # every .py file, as the worker imports it ("cs231n/layers")
 
     def locate(self, text: str) -> str:
         """Feedback that points at a line of a module made from a notebook points at the
@@ -59,30 +69,64 @@ class Submission:
         return text
 
     def module_of(self, function: str, expected: str) -> str:
-        """The module that defines `function`: the expected one first, else any other."""
-        modules = self.definitions.get(function, ())
-        if expected in modules or not modules:
-            return expected
-        return modules[0]
+        """The module `function` is graded from (`definitions.choose`; `expected` is the
+        assignment's module); when no file defines it, the file named like `expected`."""
+        chosen = choose(self.definitions.get(function, ()), expected)
+        return chosen.module if chosen else module_named(self.modules, expected)
+
+    def provenance(self, expected: Mapping[str, str]) -> tuple[str, ...]:
+        """Notes on which file the functions of `expected` (name -> the assignment's
+        module) are graded from, for those that several files define."""
+        return provenance(self.definitions, expected)
 
 
 def _keep(relative: PurePosixPath) -> bool:
     return not any(part in SKIPPED_PARTS or part.startswith(".") for part in relative.parts)
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    total = 0
+def _limit(path: Path) -> int:
+    """The largest file accepted: a notebook's outputs (plots) may make it large, so it
+    counts against the total only, as in a zip."""
+    return MAX_TOTAL_BYTES if path.suffix == ".ipynb" else MAX_FILE_BYTES
+
+
+def _copy_tree(source: Path, target: Path) -> tuple[str, ...]:
+    """Copy the work; data files over the limit (CS231n's `cs231n/datasets`) are left
+    out, and returned."""
+    total, left_out = 0, []
     for path in sorted(source.rglob("*")):
         relative = PurePosixPath(path.relative_to(source).as_posix())
         if path.is_symlink() or not path.is_file() or not _keep(relative):
             continue
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES and path.suffix not in SOURCE_SUFFIXES:
+            left_out.append(relative.as_posix())
+            continue
         total += size
-        if size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
-            raise SubmissionError(f"{source}: files too large (limit 5 MiB each, 50 MiB total)")
+        if size > _limit(path) or total > MAX_TOTAL_BYTES:
+            raise SubmissionError(
+                f"{source}: files too large (limit 5 MiB per .py file, 50 MiB in all)"
+            )
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
+        _copy_file(path, destination)
+    return tuple(left_out)
+
+
+def _left_out_note(left_out: tuple[str, ...]) -> tuple[str, ...]:
+    """Says which data files were not copied, since the student's code cannot read them."""
+    if not left_out:
+        return ()
+    more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+    listed = ", ".join(left_out[:3]) + more
+    return (f"Not copied where your code runs (data files over 5 MiB): {listed}",)
+
+
+def _copy_file(path: Path, destination: Path) -> None:
+    """A copy with the original's modification time (it decides between two files)."""
+    shutil.copyfile(path, destination)
+    times = path.stat()
+    os.utime(destination, ns=(times.st_atime_ns, times.st_mtime_ns))
 
 
 def _extract_zip(archive: Path, target: Path) -> None:
@@ -100,13 +144,37 @@ def _extract_zip(archive: Path, target: Path) -> None:
                 destination = target / relative
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 destination.write_bytes(bundle.read(member))
+                os.utime(destination, (_seconds(member),) * 2)
     except zipfile.BadZipFile as error:
         raise SubmissionError(f"{archive}: not a valid zip file ({error})") from None
-    entries = [entry for entry in target.iterdir()]
-    if len(entries) == 1 and entries[0].is_dir() and not list(target.glob("*.py")):
-        inner = entries[0]
+
+
+def _seconds(member: zipfile.ZipInfo) -> int:
+    """A zip entry's time stamp (local time, read as UTC, the same for every entry)."""
+    try:
+        return calendar.timegm((*member.date_time, 0, 0, 0))
+    except ValueError:  # a month or day 0, as some tools write
+        return 0
+
+
+def _unwrap(target: Path) -> PurePosixPath:
+    """While `target` holds no Python file or notebook but one folder that is not a
+    package, that folder's content becomes `target`'s (the rest there is not graded).
+    Returns the folders removed, as a path."""
+    removed = PurePosixPath()
+    while True:
+        entries = list(target.iterdir())
+        folders = [entry for entry in entries if entry.is_dir()]
+        sources = [entry for entry in entries if entry.suffix in SOURCE_SUFFIXES]
+        if sources or len(folders) != 1 or (folders[0] / "__init__.py").exists():
+            return removed
+        removed /= folders[0].name
+        inner = folders[0].rename(target / ".unwrapping")  # a child may share its name
+        for entry in entries:
+            if entry != folders[0]:
+                entry.unlink()
         for child in inner.iterdir():
-            shutil.move(str(child), target / child.name)
+            child.rename(target / child.name)
         inner.rmdir()
 
 
@@ -119,34 +187,15 @@ def _digest(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def _top_level_names(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-        elif isinstance(node, ast.ImportFrom):
-            names.update(alias.asname or alias.name for alias in node.names)
-    return names
-
-
-def _convert_notebooks(
-    directory: Path, handed_in: Path
-) -> tuple[dict[str, Origin], tuple[str, ...]]:
+def _convert_notebooks(directory: Path, handed_in: Path) -> dict[str, Origin]:
     """Write each top-level notebook's code beside it as a module; returns which module
-    came from which notebook, and notes on renamed ones. Errors name the notebook as part
-    of `handed_in`, not as the private copy."""
-    origins, notes = {}, []
+    came from which notebook. Errors name the notebook as part of `handed_in` (with the
+    wrapping folders removed), not as the private copy."""
+    origins = {}
     for notebook in sorted(path for path in directory.glob("*.ipynb") if path.is_file()):
         module = notebook.with_suffix(".py")
         while module.exists():
             module = module.with_name(f"{module.stem}_ipynb.py")
-        if module.stem != notebook.stem:
-            notes.append(
-                f"{notebook.name} is graded as module {module.stem}, since {notebook.stem}.py "
-                f"was handed in too; a function both define is taken from {notebook.stem}.py"
-            )
         shown_as = handed_in if handed_in.suffix == ".ipynb" else handed_in / notebook.name
         try:
             source = notebook_source(notebook, shown_as)
@@ -154,42 +203,7 @@ def _convert_notebooks(
             raise SubmissionError(str(error)) from None
         module.write_text(source, encoding="utf-8")
         origins[module.name] = Origin(notebook.name, source)
-    return origins, tuple(notes)
-
-
-def _syntax_note(name: str, source: str, error: SyntaxError | ValueError, notebook: str) -> str:
-    line = getattr(error, "lineno", None)
-    message = getattr(error, "msg", str(error))
-    if notebook and line and (where := cell_line(source, line)):
-        return f"{notebook} has a syntax error in cell {where[0]}, line {where[1]}: {message}"
-    return f"{name} has a syntax error" + (f" on line {line}" if line else "") + f": {message}"
-
-
-def _parsed(source: str) -> ast.Module | None:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
-
-
-def _definitions(
-    directory: Path, origins: dict[str, Origin]
-) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
-    found: dict[str, list[str]] = {}
-    notes = []
-    for path in sorted(directory.glob("*.py")):
-        source = path.read_text(encoding="utf-8", errors="replace")
-        origin = origins.get(path.name)
-        try:
-            trees = [ast.parse(source)]
-        except (SyntaxError, ValueError) as error:  # ValueError: a null byte, before 3.11
-            notebook = origin.notebook if origin else ""
-            notes.append(_syntax_note(path.name, source, error, notebook))
-            # the worker runs a notebook cell by cell: the cells that parse still count
-            trees = list(filter(None, map(_parsed, cell_sources(source)))) if origin else []
-        for name in set().union(*map(_top_level_names, trees)):
-            found.setdefault(name, []).append(path.stem)
-    return {name: tuple(modules) for name, modules in found.items()}, tuple(notes)
+    return origins
 
 
 def load_submission(path: Path, target: Path) -> Submission:
@@ -198,20 +212,27 @@ def load_submission(path: Path, target: Path) -> Submission:
     if not path.exists():
         raise SubmissionError(f"{path}: no such file or directory")
     target.mkdir(parents=True, exist_ok=True)
+    left_out: tuple[str, ...] = ()
     if path.is_dir():
-        _copy_tree(path, target)
+        left_out = _copy_tree(path, target)
     elif path.suffix == ".zip":
         _extract_zip(path, target)
-    elif path.suffix in (".py", ".ipynb"):
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise SubmissionError(f"{path}: file too large (limit 5 MiB)")
-        shutil.copyfile(path, target / path.name)
+    elif path.suffix in SOURCE_SUFFIXES:
+        if path.stat().st_size > _limit(path):
+            raise SubmissionError(f"{path}: file too large (limit {_limit(path) // 2**20} MiB)")
+        _copy_file(path, target / path.name)
     else:
         raise SubmissionError(
             f"{path}: not a submission (expected a folder, a .zip, a .py file or a .ipynb notebook)"
         )
-    origins, renamed = _convert_notebooks(target, path)
-    if not list(target.glob("*.py")):
+    origins = _convert_notebooks(target, path / _unwrap(target))
+    modules = tuple(
+        module.relative_to(target).as_posix().removesuffix(".py")
+        for module in sorted(target.rglob("*.py"))
+    )
+    if not modules:
         raise SubmissionError(f"{path}: contains no Python files or notebooks")
-    definitions, notes = _definitions(target, origins)
-    return Submission(target, _digest(target), definitions, renamed + notes, origins)
+    notebooks = {module: origin.notebook for module, origin in origins.items()}
+    definitions, notes = find_definitions(target, notebooks)
+    notes = _left_out_note(left_out) + notes
+    return Submission(target, _digest(target), definitions, notes, origins, modules)
