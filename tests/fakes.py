@@ -150,11 +150,13 @@ def torch_context(
     student: TorchStudent,
     reference: Mapping[str, object],
     seed: int = 0,
+    mistakes: Mistakes | None = None,
 ) -> CheckContext:
     """A torch check's context: the student's and the reference's objects driven in this
-    process, on the CPU."""
+    process, on the CPU; known mistakes override objects of the assignment's (empty)
+    reference module, as variants of a torch object do."""
     return replace(
-        context(assignment, function, student, seed=seed),
+        context(assignment, function, student, mistakes, seed=seed),
         reference_worker=InProcessTorchWorker(reference),
         device="cpu",
         device_name="CPU",

@@ -1,15 +1,18 @@
 """The PyTorch checks on their own, against tiny torch objects driven in this process by
 the worker's own torch procedures (tests/fakes.py `InProcessTorchWorker`): a correct object
 passes, a wrong one fails with the words a student reads. PyTorch's own objects stand in
-for the hidden reference."""
+for the hidden reference; known mistakes are objects declared inline (`declared`), named
+only when they reproduce what the student's object does."""
 
 from __future__ import annotations
+
+import functools
 
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from fakes import TorchStudent, course_module, torch_context  # noqa: E402 - after the guard
+from fakes import Mistakes, TorchStudent, course_module, torch_context  # noqa: E402 - after guard
 
 from grader.assignments.spec import AssignmentSpec, FunctionSpec  # noqa: E402
 from grader.checks import (  # noqa: E402
@@ -114,9 +117,10 @@ REFERENCE = {
 }
 
 
-def run(function: str, index: int, **student: object):
+def run(function: str, index: int, mistakes: Mistakes | None = None, **student: object):
     check = CHECKS[function][index]
-    return check.run(torch_context(TOY, function, TorchStudent(**student), REFERENCE))
+    ctx = torch_context(TOY, function, TorchStudent(**student), REFERENCE, mistakes=mistakes)
+    return check.run(ctx)
 
 
 def fails_with(outcome, *phrases: str) -> str:
@@ -195,3 +199,117 @@ def test_a_gaussian_matrix_is_not_orthogonal() -> None:
         "orthogonal_(shape=(30, 50), gain=1.0), viewed as (30, 50): its rows should be "
         "orthogonal with norm 1",
     )
+
+
+# --- known mistakes: variants of the (empty) reference module, driven in this process -----
+
+
+class TransposedWeightGrad(LinearFunction):
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        return grad @ weight, x.T @ grad, grad.sum(0)
+
+
+def scaled_xavier_(factor: float):
+    def xavier_uniform_(tensor, gain=1.0):
+        return torch.nn.init.xavier_uniform_(tensor, gain * factor)
+
+    return xavier_uniform_
+
+
+def orthogonal_without_gain_(tensor, gain=1.0):
+    return torch.nn.init.orthogonal_(tensor)
+
+
+def declared(function: str, *variants: tuple[str, object]) -> Mistakes:
+    """Known mistakes of `function`, each (key, the object that makes it)."""
+    return {function: [(key, f"the {key} mistake", {function: obj}) for key, obj in variants]}
+
+
+LINEAR_MISTAKES = declared(
+    "LinearFunction",
+    ("no-bias", NoBias),
+    ("weight-grad-transposed", TransposedWeightGrad),
+    ("bias-grad-mean", MeanBiasGrad),
+)
+
+
+def names(feedback: str) -> list[str]:
+    return [line for line in feedback.splitlines() if "mistake (" in line]
+
+
+def test_a_forward_that_a_variant_reproduces_is_named_and_no_other() -> None:
+    feedback = fails_with(
+        run("LinearFunction", 0, LINEAR_MISTAKES, LinearFunction=NoBias),
+        "differs from F.linear",
+    )
+    assert names(feedback) == ["Known mistake (no-bias): the no-bias mistake"]
+
+
+def test_a_backward_is_named_by_the_gradients_it_returns() -> None:
+    feedback = fails_with(
+        run("LinearFunction", 1, LINEAR_MISTAKES, LinearFunction=MeanBiasGrad),
+        "bias: relative error",
+    )
+    assert names(feedback) == ["Known mistake (bias-grad-mean): the bias-grad-mean mistake"]
+
+
+def test_a_gradient_autograd_refuses_is_named_by_what_backward_returned() -> None:
+    feedback = fails_with(
+        run("LinearFunction", 1, LINEAR_MISTAKES, LinearFunction=TransposedWeightGrad),
+        "LinearFunction raised RuntimeError",
+        "invalid gradient at index 1",
+    )
+    assert names(feedback) == [
+        "Known mistake (weight-grad-transposed): the weight-grad-transposed mistake"
+    ]
+
+
+def test_a_variant_that_does_not_reproduce_the_student_is_not_named() -> None:
+    others = declared("LinearFunction", ("bias-grad-mean", MeanBiasGrad))
+    for index, student in ((0, NoBias), (1, TransposedWeightGrad)):
+        feedback = fails_with(run("LinearFunction", index, others, LinearFunction=student))
+        assert names(feedback) == []
+
+
+def test_an_optimizer_is_named_by_its_whole_trajectory() -> None:
+    mistakes = declared(
+        "SGD",
+        ("dampened", functools.partial(torch.optim.SGD, dampening=0.9)),
+        ("momentum-ignored", PlainSGD),
+    )
+    feedback = fails_with(run("SGD", 0, mistakes, SGD=PlainSGD), "against the reference")
+    assert names(feedback) == ["Known mistake (momentum-ignored): the momentum-ignored mistake"]
+    half_dampened = functools.partial(torch.optim.SGD, dampening=0.5)
+    assert names(fails_with(run("SGD", 0, mistakes, SGD=half_dampened))) == []
+
+
+def test_an_initializer_is_named_likely_by_its_distribution() -> None:
+    mistakes = declared(
+        "xavier_uniform_", ("fan-in-bound", fan_in_uniform_), ("doubled", scaled_xavier_(2.0))
+    )
+    feedback = fails_with(run("xavier_uniform_", 0, mistakes, xavier_uniform_=fan_in_uniform_))
+    assert names(feedback) == ["Likely mistake (fan-in-bound): the fan-in-bound mistake"]
+
+
+def test_a_variant_that_draws_the_target_distribution_explains_no_failure() -> None:
+    """1.5% too wide fails the variance test on 150,000 values, yet the two-sample test
+    cannot tell it from a correct variant's 20,000."""
+    mistakes = declared("xavier_uniform_", ("looks-right", torch.nn.init.xavier_uniform_))
+    student = scaled_xavier_(1.015)
+    feedback = fails_with(run("xavier_uniform_", 0, mistakes, xavier_uniform_=student), "std")
+    assert names(feedback) == []
+
+
+def test_an_orthogonal_fill_is_named_by_its_singular_values() -> None:
+    mistakes = declared(
+        "orthogonal_", ("ignores-gain", orthogonal_without_gain_), ("no-qr", normal_)
+    )
+    unscaled = fails_with(run("orthogonal_", 0, mistakes, orthogonal_=orthogonal_without_gain_))
+    assert names(unscaled) == ["Known mistake (ignores-gain): the ignores-gain mistake"]
+    gaussian = fails_with(run("orthogonal_", 0, mistakes, orthogonal_=normal_))
+    assert names(gaussian) == [
+        "Likely mistake (no-qr): the no-qr mistake (your singular values are spread like "
+        "this mistake's)"
+    ]

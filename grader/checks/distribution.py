@@ -198,19 +198,25 @@ class MatchesDistribution(Check):
 def likely_mistake(
     ctx: CheckContext, shape: tuple[int, int], seed: int, kwargs: dict, sample: np.ndarray
 ) -> str | None:
-    """A registered mistake whose samples look like the student's: a scale within 2% and a
-    two-sample KS test that does not tell them apart."""
+    """A registered mistake whose samples look like the student's (`same_sample`)."""
+    return name_mistake(ctx, variant_sample(ctx, shape, seed, kwargs), partial(same_sample, sample))
+
+
+def same_sample(sample: np.ndarray, summary: list, target_std: float | None = None) -> Match | None:
+    """A variant's draws (`std_and_values`) look like the student's `sample`: a scale
+    within 2% and a two-sample KS test that does not tell them apart. Given the target's
+    std, a variant whose std is the target's (within 2%) draws what the check wants, on
+    this evidence, and explains no failure."""
     from scipy import stats
 
-    def compare(summary: list) -> Match | None:
-        scale, theirs = summary
-        if scale == 0 or abs(float(np.std(sample)) / scale - 1) > 0.02:
-            return None
-        if stats.ks_2samp(sample.ravel(), theirs).pvalue > 1e-3:
-            return Match(exact=False)
+    scale, theirs = summary
+    if scale == 0 or abs(float(np.std(sample)) / scale - 1) > 0.02:
         return None
-
-    return name_mistake(ctx, variant_sample(ctx, shape, seed, kwargs), compare)
+    if target_std is not None and abs(scale / target_std - 1) <= 0.02:
+        return None
+    if stats.ks_2samp(sample.ravel(), theirs).pvalue > 1e-3:
+        return Match(exact=False)
+    return None
 
 
 def variant_summary(

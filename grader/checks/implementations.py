@@ -7,6 +7,7 @@ import contextlib
 import copy
 import inspect
 import time
+import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import Protocol
 
@@ -152,6 +153,15 @@ class ReferenceImplementation(InProcess):
     def parameters(self, name: str) -> tuple[str, ...]:
         """The reference function's parameter names (how feedback names arguments)."""
         return tuple(inspect.signature(self.function(name)).parameters)
+
+    def drive(self, procedure: str, request: Mapping[str, object]) -> object:
+        """A worker's torch procedure (sandbox/torch_driver.py) run here over this module's
+        objects: how a known mistake of a torch object behaves, since variants live in the
+        grader's process only. The procedure builds its own tensors from the request."""
+        from grader.sandbox import torch_driver
+
+        objects = types.SimpleNamespace(function=lambda _module, name: self.function(name))
+        return torch_driver.PROCEDURES[procedure](objects, **request)
 
     def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
         began = time.perf_counter()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -143,21 +143,30 @@ def identify_mistake(ctx: CheckContext, case: Case, got: dict[str, object]) -> s
         name for name in reference if compare_value(name, got.get(name), reference[name], tolerance)
     }
 
-    def compare(expected: dict[str, object]) -> Match | None:
-        agreements = {
-            name: reproduces(got.get(name), expected[name], tolerance)
-            for name in reference
-            if name in expected
-        }
-        explained = {name for name in wrong if name in agreements and agreements[name].agrees}
-        evidence = {name for name in explained if agreements[name].on_finite_values}
-        if not evidence:
-            return None
-        if all(agreement.agrees for agreement in agreements.values()) and explained == wrong:
-            return Match(exact=True)
-        return Match(exact=False, detail=f"your {', '.join(sorted(evidence))} matches this mistake")
+    return name_mistake(
+        ctx, _outputs(ctx, case), lambda theirs: outputs_match(got, theirs, wrong, tolerance)
+    )
 
-    return name_mistake(ctx, _outputs(ctx, case), compare)
+
+def outputs_match(
+    got: Mapping[str, object], theirs: Mapping[str, object], wrong: set[str], tolerance: float
+) -> Match | None:
+    """How a variant's named outputs (`theirs`) compare with the student's (`got`): exact
+    when it reproduces every output, those the student got `wrong` and the right ones alike;
+    likely when it reproduces some of the wrong ones; None unless it agrees with some finite
+    value the student got wrong (`reproduces`)."""
+    agreements = {
+        name: reproduces(got.get(name), theirs[name], tolerance)
+        for name in theirs
+        if name in got or name in wrong
+    }
+    explained = {name for name in wrong if name in agreements and agreements[name].agrees}
+    evidence = {name for name in explained if agreements[name].on_finite_values}
+    if not evidence:
+        return None
+    if explained == wrong and all(agreement.agrees for agreement in agreements.values()):
+        return Match(exact=True)
+    return Match(exact=False, detail=f"your {', '.join(sorted(evidence))} matches this mistake")
 
 
 def identify_on_evidence(ctx: CheckContext, cases: list[Case]) -> str | None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from grader.sandbox.codec import UnsupportedValue, encode
 
 SCALAR_TAG = "$numpy-scalar"
 RAISED_TAG = "$raised"
+T = TypeVar("T")
 
 
 class NotRecorded(LookupError):
@@ -109,6 +111,10 @@ def _call_key(namespace: str, function: str, args, kwargs, return_args: bool) ->
     return fingerprint(namespace, function, list(args), dict(kwargs or {}), return_args)
 
 
+def _drive_key(namespace: str, procedure: str, request: Mapping[str, object]) -> str:
+    return fingerprint(namespace, "drive", procedure, dict(request))
+
+
 class RecordingReference(InProcess):
     """The live reference (or a variant of it), writing each answer to the tape."""
 
@@ -128,13 +134,25 @@ class RecordingReference(InProcess):
 
     def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
         key = _call_key(self.namespace, function, args, kwargs, return_args)
+        return self._answer(
+            key,
+            lambda: self.live.call(function, args, kwargs, return_args=return_args),
+            lambda reply: [reply.value, reply.args_after],
+        )
+
+    def drive(self, procedure: str, request: Mapping[str, object]) -> object:
+        key = _drive_key(self.namespace, procedure, request)
+        return self._answer(key, lambda: self.live.drive(procedure, request), lambda value: value)
+
+    def _answer(self, key: str, ask: Callable[[], T], taped: Callable[[T], object]) -> T:
+        """The live answer, put on the tape under `key` as `taped` says (or what it raised)."""
         try:
-            reply = self.live.call(function, args, kwargs, return_args=return_args)
+            answer = ask()
         except Exception as error:
             self.tape.put(key, {RAISED_TAG: f"{type(error).__name__}: {error}"})
             raise
-        self.tape.put(key, [reply.value, reply.args_after])
-        return reply
+        self.tape.put(key, taped(answer))
+        return answer
 
 
 class ReplayReference(InProcess):
@@ -149,11 +167,18 @@ class ReplayReference(InProcess):
         return tuple(self.tape.get(fingerprint("parameters", name)))
 
     def call(self, function, args, kwargs=None, *, keep=(), drop=(), return_args=False) -> Reply:
-        answer = self.tape.get(_call_key(self.namespace, function, args, kwargs, return_args))
+        key = _call_key(self.namespace, function, args, kwargs, return_args)
+        value, args_after = self._answer(key)
+        return Reply(value, args_after, "")
+
+    def drive(self, procedure: str, request: Mapping[str, object]) -> object:
+        return self._answer(_drive_key(self.namespace, procedure, request))
+
+    def _answer(self, key: str) -> object:
+        answer = self.tape.get(key)
         if type(answer) is dict and RAISED_TAG in answer:
             raise RecordedException(answer[RAISED_TAG])
-        value, args_after = answer
-        return Reply(value, args_after, "")
+        return answer
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from grader.checks.mistakes import Match, name_mistake, record_variants
 
 ORTHOGONAL_SHAPES = ((50, 30), (30, 50), (40, 40))
 ORTHOGONALITY_TOLERANCE = tolerances.ORTHOGONALITY
+SPECTRUM_DRAWS = 8  # a variant's draws in `spectra`
 
 
 def gram_deviation(w: np.ndarray, gain: float) -> float:
@@ -74,6 +75,32 @@ def same_spectrum(mine: np.ndarray, theirs: np.ndarray) -> Match | None:
     only mistakes whose spectrum does not depend on the draw can match."""
     if mine.shape == theirs.shape and np.allclose(mine, theirs, rtol=ORTHOGONALITY_TOLERANCE):
         return Match(exact=True)
+    return None
+
+
+def spectra(drawn: Callable[[int], np.ndarray], seed: int) -> np.ndarray:
+    """The spectra of SPECTRUM_DRAWS draws (seeds seed, seed + 1, ...), one per row: all
+    alike for a mistake that only rescales an orthogonal matrix, spread for a random one."""
+    return np.array([spectrum(drawn(seed + i)) for i in range(SPECTRUM_DRAWS)])
+
+
+def same_spectra(mine: np.ndarray, theirs: np.ndarray) -> Match | None:
+    """A variant whose spectrum is the same on every draw explains a failed orthogonality
+    check when it is the student's (`same_spectrum`, exact); one whose spectrum depends on
+    the draw (a random matrix never orthogonalized) when the student's looks like a draw
+    of it: a root-mean-square singular value within 5% of its own and a two-sample KS test
+    that does not tell them apart (p > 1e-3), which is only likely."""
+    from scipy import stats
+
+    if all(same_spectrum(theirs[0], other) for other in theirs[1:]):
+        return same_spectrum(mine, theirs[0])
+    if mine.size != theirs.shape[1]:
+        return None
+    scale = float(np.mean(np.sqrt(np.mean(theirs**2, axis=1))))
+    if scale == 0 or abs(float(np.sqrt(np.mean(mine**2))) / scale - 1) > 0.05:
+        return None
+    if stats.ks_2samp(mine, theirs.ravel()).pvalue > 1e-3:
+        return Match(exact=False, detail="your singular values are spread like this mistake's")
     return None
 
 

@@ -1,11 +1,14 @@
 """Autograd Functions, declared by the course pack as an `AutogradFunction` (its inputs and
 how they are drawn, extra arguments, the PyTorch `Oracle` and how it is called): the forward
-against the oracle, the backward against centered differences of the student's forward."""
+against the oracle, the backward against centered differences of the student's forward.
+On failure both name the known mistake whose forward, or whose backward's returns, are the
+student's (`mistakes.outputs_match`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
@@ -14,8 +17,10 @@ from grader import tolerances
 from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.compare import relative_error
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
+from grader.checks.mistakes import name_mistake, outputs_match, record_variants
 from grader.checks.numeric import STEP, centered, nudged
-from grader.checks.torch_objects import head, pytorch, student, torch_path
+from grader.checks.recording import Variant
+from grader.checks.torch_objects import Driven, head, pytorch, student, torch_path, variant
 
 FORWARD_TOLERANCE = tolerances.TORCH_FORWARD
 TORCH_GRADIENT_TOLERANCE = tolerances.TORCH_GRADIENT
@@ -134,27 +139,45 @@ class TorchForwardMatches(Check):
         inputs, extra = declared.draw(ctx.rng)
         for dtype in ("float64", "float32"):
             args = {"inputs": inputs, "extra": extra, "grad_out": None, "dtype": dtype}
-            args["device"] = ctx.device
+            forwards = variant_forwards(ctx, args)
+            record_variants(ctx, forwards)
             try:
-                got = student(ctx, "function_vjp", **args)["out"]
+                got = student(ctx, "function_vjp", **args, device=ctx.device)["out"]
             except STUDENT_FAILURES as error:
                 return Outcome(False, explain_failure(ctx.function.name, error))
             call = declared.oracle_call()
-            expected = pytorch(ctx, declared.oracle.path, "function_vjp", **args, call=call)["out"]
-            if not isinstance(got, np.ndarray) or got.shape != expected.shape:
-                shape = getattr(got, "shape", type(got).__name__)
-                return Outcome(False, f"the output has shape {shape}, expected {expected.shape}")
-            error = relative_error(got, expected)
-            if not error <= FORWARD_TOLERANCE[dtype]:
-                shapes = ", ".join(str(value.shape) for value in inputs)
-                return Outcome(
-                    False,
-                    f"{ctx.function.name}.apply on {dtype} inputs of shapes {shapes}: the output "
-                    f"differs from {declared.oracle.wording} by a relative error of {error:.3g} "
-                    f"(allowed {FORWARD_TOLERANCE[dtype]:g}); expected starts {head(expected)}, "
-                    f"got {head(got)}",
-                )
+            expected = pytorch(
+                ctx, declared.oracle.path, "function_vjp", **args, device=ctx.device, call=call
+            )["out"]
+            if problem := self.problem(ctx, inputs, dtype, got, expected):
+                tolerance = FORWARD_TOLERANCE[dtype]
+                same = partial(outputs_match, {"out": got}, wrong={"out"}, tolerance=tolerance)
+                mistake = name_mistake(ctx, forwards, same)
+                return Outcome(False, "\n".join(filter(None, [problem, mistake])))
         return Outcome(True)
+
+    def problem(
+        self, ctx: CheckContext, inputs: list, dtype: str, got: object, expected: np.ndarray
+    ) -> str | None:
+        """What is wrong with the student's output `got`, if anything."""
+        if not isinstance(got, np.ndarray) or got.shape != expected.shape:
+            shape = getattr(got, "shape", type(got).__name__)
+            return f"the output has shape {shape}, expected {expected.shape}"
+        error = relative_error(got, expected)
+        if error <= FORWARD_TOLERANCE[dtype]:
+            return None
+        shapes = ", ".join(str(value.shape) for value in inputs)
+        return (
+            f"{ctx.function.name}.apply on {dtype} inputs of shapes {shapes}: the output "
+            f"differs from {self.function.oracle.wording} by a relative error of {error:.3g} "
+            f"(allowed {FORWARD_TOLERANCE[dtype]:g}); expected starts {head(expected)}, "
+            f"got {head(got)}"
+        )
+
+
+def variant_forwards(ctx: CheckContext, args: dict) -> Callable[[Variant, Driven], dict]:
+    """A variant's forward output on a check's inputs (`args` of function_vjp)."""
+    return lambda _, impl: {"out": variant(ctx, impl, "function_vjp", **args)["out"]}
 
 
 @dataclass(frozen=True)
@@ -184,18 +207,22 @@ class TorchGradientMatchesNumeric(Check):
             for point in nudged(inputs[i], d)
         ]
         common = {"extra": extra, "dtype": "float64", "device": ctx.device}
+        evidence = {"inputs": inputs, "extra": extra, "grad_out": grad_out, "dtype": "float64"}
+        record_variants(ctx, self.variant_gradients(ctx, evidence))
         try:
             analytic = student(ctx, "function_vjp", inputs=inputs, grad_out=grad_out, **common)
             outs = student(ctx, "function_forward_many", input_list=moved, **common)
         except STUDENT_FAILURES as error:
-            return Outcome(False, explain_failure(ctx.function.name, error))
+            failure = explain_failure(ctx.function.name, error)
+            return Outcome(False, "\n".join(filter(None, [failure, self.identify(ctx, evidence)])))
         names = [value.name for value in self.function.inputs]
-        wrong = []
+        wrong, flagged = [], set()
         for i, (name, ds) in enumerate(zip(names, directions, strict=True)):
             grad = analytic["grads"][i]
             if grad is None or grad.shape != inputs[i].shape:
                 got = "no gradient" if grad is None else f"shape {grad.shape}"
                 wrong.append(f"the gradient for {name} is {got}, expected shape {inputs[i].shape}")
+                flagged.add(name)
                 continue
             base = i * DIRECTIONS * 2
             numeric = centered(
@@ -207,6 +234,7 @@ class TorchGradientMatchesNumeric(Check):
                 wrong.append(
                     f"{name}: relative error {error:.3g} (allowed {TORCH_GRADIENT_TOLERANCE:g})"
                 )
+                flagged.add(name)
         if not wrong:
             return Outcome(True)
         shapes = ", ".join(f"{n} {v.shape}" for n, v in zip(names, inputs, strict=True))
@@ -218,4 +246,39 @@ class TorchGradientMatchesNumeric(Check):
         )
         if hint:
             text += f"\ntorch.autograd.gradcheck says: {hint.splitlines()[0]}"
-        return Outcome(False, text)
+        return Outcome(
+            False, "\n".join(filter(None, [text, self.identify(ctx, evidence, flagged)]))
+        )
+
+    def identify(
+        self, ctx: CheckContext, evidence: dict, flagged: set[str] | None = None
+    ) -> str | None:
+        """The known mistake whose backward returns what the student's does (as returned,
+        before autograd checks their shapes) for the gradients found wrong: `flagged`, or
+        when autograd refused the student's gradients, those of the wrong shape."""
+        try:
+            returned = student(ctx, "backward_returns", **evidence, device=ctx.device)
+        except STUDENT_FAILURES:
+            return None
+        mine = self.by_input(returned)
+        if flagged is None:
+            flagged = {
+                value.name
+                for value in self.function.inputs
+                if getattr(mine.get(value.name), "shape", None) != value.shape
+            }
+        return name_mistake(
+            ctx,
+            self.variant_gradients(ctx, evidence),
+            lambda theirs: outputs_match(mine, theirs, flagged, TORCH_GRADIENT_TOLERANCE),
+        )
+
+    def by_input(self, returned: list) -> dict[str, object]:
+        """What backward returned, by the name of the tensor input it is the gradient of."""
+        return dict(zip((value.name for value in self.function.inputs), returned, strict=False))
+
+    def variant_gradients(
+        self, ctx: CheckContext, evidence: dict
+    ) -> Callable[[Variant, Driven], dict]:
+        """What a variant's backward returns on the check's inputs and grad_out."""
+        return lambda _, impl: self.by_input(variant(ctx, impl, "backward_returns", **evidence))

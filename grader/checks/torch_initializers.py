@@ -1,20 +1,38 @@
 """PyTorch initializers: in-place fills judged as distributions (torch_init_distribution)
-or as gain-scaled (semi-)orthogonal matrices (torch_is_orthogonal), on declared shapes."""
+or as gain-scaled (semi-)orthogonal matrices (torch_is_orthogonal), on declared shapes.
+A failure names the known mistake whose fills look like the student's: as a distribution
+(likely, distribution.same_sample) or by their singular values (structure.same_spectra:
+exact where they do not depend on the draw)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
 
 from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
-from grader.checks.distribution import Target, sample_problems, target_scale
-from grader.checks.structure import ORTHOGONALITY_TOLERANCE, gram_deviation
-from grader.checks.torch_objects import shape_list, student
+from grader.checks.distribution import (
+    Target,
+    same_sample,
+    sample_problems,
+    std_and_values,
+    target_scale,
+)
+from grader.checks.mistakes import name_mistake, record_variants
+from grader.checks.recording import Variant
+from grader.checks.structure import (
+    ORTHOGONALITY_TOLERANCE,
+    gram_deviation,
+    same_spectra,
+    spectra,
+    spectrum,
+)
+from grader.checks.torch_objects import Driven, shape_list, student, variant
 
 INIT_SHAPES = ((300, 500), (64, 32, 3, 3))
 ORTHOGONAL_SHAPES = ((30, 50), (50, 30), (16, 8, 3, 3))
@@ -26,8 +44,9 @@ def fans(shape: tuple[int, ...]) -> tuple[int, int]:
     return shape[1] * receptive, shape[0] * receptive
 
 
-def draw_tensor(ctx: CheckContext, shape: tuple, kwargs: dict, dtype: str = "float32") -> dict:
-    seed = int(ctx.rng.integers(2**31))
+def draw_tensor(
+    ctx: CheckContext, shape: tuple, kwargs: dict, seed: int, dtype: str = "float32"
+) -> dict:
     return student(
         ctx,
         "init_draw",
@@ -37,6 +56,32 @@ def draw_tensor(ctx: CheckContext, shape: tuple, kwargs: dict, dtype: str = "flo
         dtype=dtype,
         device=ctx.device,
     )
+
+
+def variant_fills(
+    ctx: CheckContext,
+    shape: tuple,
+    kwargs: dict,
+    seed: int,
+    dtype: str,
+    summarize: Callable[[Callable[[int], np.ndarray], int], object],
+) -> Callable[[Variant, Driven], object]:
+    """A variant's fills as the matcher compares them: `summarize(drawn, seed)`, drawn(s)
+    being what the variant leaves in a tensor of `shape` at seed s (a student kit keeps the
+    summary, never the variant's tensors)."""
+
+    def summary(mistake: Variant, impl: Driven) -> object:
+        name = ctx.function.name
+        parts = ("torch variant", summarize.__name__, mistake.key, mistake.description)
+        parts += (name, shape, seed, kwargs, dtype)
+
+        def drawn(at: int) -> np.ndarray:
+            request = {"shape": list(shape), "kwargs": kwargs, "seed": at, "dtype": dtype}
+            return variant(ctx, impl, "init_draw", **request)["values"]
+
+        return ctx.source.derived(parts, lambda: summarize(drawn, seed))
+
+    return summary
 
 
 def in_place_problem(name: str, shape: tuple, drawn: dict) -> str | None:
@@ -74,8 +119,11 @@ class TorchInitDistribution(Check):
         name = ctx.function.name
         for kwargs in self.settings:
             for shape in self.shapes:
+                seed = int(ctx.rng.integers(2**31))
+                samples = variant_fills(ctx, shape, dict(kwargs), seed, "float32", std_and_values)
+                record_variants(ctx, samples)
                 try:
-                    drawn = draw_tensor(ctx, shape, dict(kwargs))
+                    drawn = draw_tensor(ctx, shape, dict(kwargs), seed)
                 except STUDENT_FAILURES as error:
                     return Outcome(False, explain_failure(ctx.function.name, error))
                 if problem := in_place_problem(name, shape, drawn):
@@ -85,7 +133,9 @@ class TorchInitDistribution(Check):
                 if problems := sample_problems(drawn["values"], target, scale):
                     call = ", ".join([f"shape={shape}", *(f"{k}={v!r}" for k, v in kwargs.items())])
                     header = f"{name}({call}), fan_in={fan_in}, fan_out={fan_out}:"
-                    return Outcome(False, "\n".join([header, *problems]))
+                    same = partial(same_sample, drawn["values"], target_std=target.std(scale))
+                    mistake = name_mistake(ctx, samples, same)
+                    return Outcome(False, "\n".join(filter(None, [header, *problems, mistake])))
         return Outcome(True)
 
 
@@ -111,21 +161,37 @@ class TorchIsOrthogonal(Check):
         name = ctx.function.name
         for gain in self.gains:
             for shape in self.shapes:
+                seed = int(ctx.rng.integers(2**31))
+                kwargs = {"gain": gain}
+                variant_spectra = variant_fills(ctx, shape, kwargs, seed, "float64", matrix_spectra)
+                record_variants(ctx, variant_spectra)
                 try:
-                    drawn = draw_tensor(ctx, shape, {"gain": gain}, dtype="float64")
+                    drawn = draw_tensor(ctx, shape, kwargs, seed, dtype="float64")
                 except STUDENT_FAILURES as error:
                     return Outcome(False, explain_failure(ctx.function.name, error))
                 if problem := in_place_problem(name, shape, drawn):
                     return Outcome(False, problem)
                 if problem := gram_problem(name, shape, drawn["values"], gain):
-                    return Outcome(False, problem)
+                    mine = spectrum(as_matrix(drawn["values"]))
+                    mistake = name_mistake(ctx, variant_spectra, partial(same_spectra, mine))
+                    return Outcome(False, "\n".join(filter(None, [problem, mistake])))
         return Outcome(True)
+
+
+def as_matrix(values: np.ndarray) -> np.ndarray:
+    """A tensor viewed as a matrix (shape[0], the rest), as orthogonality is judged."""
+    return values.reshape(values.shape[0], -1)
+
+
+def matrix_spectra(drawn: Callable[[int], np.ndarray], seed: int) -> np.ndarray:
+    """`structure.spectra` of the tensors viewed as matrices."""
+    return spectra(lambda at: as_matrix(drawn(at)), seed)
 
 
 def gram_problem(name: str, shape: tuple, values: np.ndarray, gain: float) -> str | None:
     """What is wrong with a tensor's values, viewed as a matrix, as a gain-scaled
     (semi-)orthogonal one; None when nothing is."""
-    w = values.reshape(shape[0], -1)
+    w = as_matrix(values)
     error = gram_deviation(w, gain)
     if error <= ORTHOGONALITY_TOLERANCE * gain**2:
         return None

@@ -1,11 +1,13 @@
 """torch_trajectory_matches: an optimizer's trajectory against the hidden reference and
 PyTorch's namesake (its dotted path declared by the course pack), on float32 and float64,
-two parameter groups, a parameter without gradient and a state_dict reload."""
+two parameter groups, a parameter without gradient and a state_dict reload; a divergence
+from the reference names the known mistake whose trajectory is the student's."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
@@ -14,7 +16,18 @@ from grader import tolerances
 from grader.assignments.spec import Check, FunctionSpec
 from grader.checks.compare import relative_error
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
-from grader.checks.torch_objects import head, pytorch, reference, shape_list, student, torch_path
+from grader.checks.mistakes import Match, name_mistake, reproduces
+from grader.checks.recording import Variant
+from grader.checks.torch_objects import (
+    Driven,
+    head,
+    pytorch,
+    reference,
+    shape_list,
+    student,
+    torch_path,
+    variant,
+)
 
 STEPS, RELOAD_AT = 12, 6
 PARAM_SHAPES = ((6, 4), (5,), (3, 3))
@@ -42,6 +55,20 @@ def trajectory_inputs(rng: np.random.Generator, shapes: tuple) -> tuple[list, li
         for step in range(STEPS)
     ]
     return params, grads
+
+
+def variant_trajectory(ctx: CheckContext, args: dict, _: Variant, impl: Driven) -> list:
+    """A variant's trajectory on the setting in `args`."""
+    return variant(ctx, impl, "optimizer_trajectory", **args)
+
+
+def flat(trajectory: list) -> dict[tuple[int, int], np.ndarray]:
+    """A trajectory by (step, parameter)."""
+    return {
+        (step, index): value
+        for step, values in enumerate(trajectory)
+        for index, value in enumerate(values)
+    }
 
 
 def first_divergence(got: list, expected: list, tolerance: float) -> str | None:
@@ -125,16 +152,41 @@ class TorchTrajectoryMatches(Check):
         self, ctx: CheckContext, args: dict, got: list, group_lr: float
     ) -> str | None:
         """How the student's trajectory diverges from the reference's, then PyTorch's, on
-        the setting in `args`; None when it follows both."""
-        expected_by = (
-            ("the reference", lambda: reference(ctx, "optimizer_trajectory", **args)),
-            (self.oracle_home, lambda: pytorch(ctx, self.oracle, "optimizer_trajectory", **args)),
-        )
-        for label, expected in expected_by:
-            problem = first_divergence(got, expected(), TOLERANCE[args["dtype"]])
-            if problem:
-                return f"{self.setup(ctx, args, group_lr)}: against {label}, {problem}"
+        the setting in `args` (with the known mistake it reproduces); None when it follows
+        both."""
+        expected = reference(ctx, "optimizer_trajectory", **args)
+        tolerance = TOLERANCE[args["dtype"]]
+        if problem := first_divergence(got, expected, tolerance):
+            mistake = self.identify(ctx, args, got, expected)
+            found = f"{self.setup(ctx, args, group_lr)}: against the reference, {problem}"
+            return "\n".join(filter(None, [found, mistake]))
+        oracle = pytorch(ctx, self.oracle, "optimizer_trajectory", **args)
+        if problem := first_divergence(got, oracle, tolerance):
+            return f"{self.setup(ctx, args, group_lr)}: against {self.oracle_home}, {problem}"
         return None
+
+    def identify(self, ctx: CheckContext, args: dict, got: list, expected: list) -> str | None:
+        """The known mistake whose trajectory is the student's at every step and parameter
+        (`reproduces`), agreeing on finite values where the student's leaves the
+        reference's: compared as `identify_mistake` compares outputs."""
+        tolerance = TOLERANCE[args["dtype"]]
+        mine = flat(got)
+        wrong = {
+            where
+            for where, theirs in flat(expected).items()
+            if not relative_error(mine[where], theirs) <= tolerance
+        }
+
+        def compare(trajectory: list) -> Match | None:
+            theirs = flat(trajectory)
+            if theirs.keys() != mine.keys():
+                return None
+            agree = {where: reproduces(mine[where], theirs[where], tolerance) for where in mine}
+            same = all(agreement.agrees for agreement in agree.values())
+            evidence = any(agree[where].on_finite_values for where in wrong)
+            return Match(exact=True) if same and evidence else None
+
+        return name_mistake(ctx, partial(variant_trajectory, ctx, args), compare)
 
     def setup(self, ctx: CheckContext, args: dict, group_lr: float) -> str:
         """The run in words: the optimizer, the tensors, the groups, the gaps, the reload."""

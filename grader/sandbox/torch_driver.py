@@ -177,6 +177,30 @@ def function_vjp(
     return result
 
 
+def backward_returns(
+    worker: object,
+    module: str,
+    name: str,
+    inputs: list,
+    extra: list,
+    grad_out: np.ndarray,
+    dtype: str,
+    device: str,
+) -> list:
+    """What the Function's own backward returns for grad_out, as it returns it (None where
+    it gives no gradient): autograd rejects a gradient of the wrong shape before anyone
+    sees its values, and those values are what tells one wrong backward from another."""
+    chosen = resolve_device(device)
+    tensors = [tensor(value, dtype, chosen, grad=True) for value in inputs]
+    out = worker.function(module, name).apply(*tensors, *extra)
+    node = getattr(out, "grad_fn", None)
+    if not isinstance(node, torch.autograd.function.BackwardCFunction):
+        raise TypeError(f"{name}.apply returned no output of a custom autograd Function")
+    with torch.no_grad():
+        grads = node.apply(tensor(grad_out, dtype, chosen))
+    return [to_array(grad) for grad in (grads if isinstance(grads, tuple | list) else [grads])]
+
+
 def function_forward_many(
     worker: object,
     module: str,
@@ -263,6 +287,7 @@ PROCEDURES = {
         optimizer_trajectory,
         init_draw,
         function_vjp,
+        backward_returns,
         function_forward_many,
         gradcheck_message,
         prepare_workload,

@@ -2,6 +2,8 @@
 
 import torch
 
+MISTAKE = "no-bias-correction"
+
 
 class Adam(torch.optim.Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):

@@ -2,6 +2,8 @@
 
 import torch
 
+MISTAKE = "missing-mean-term"
+
 
 class BatchNormFunction(torch.autograd.Function):
     @staticmethod

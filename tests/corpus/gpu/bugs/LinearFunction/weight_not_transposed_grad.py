@@ -2,6 +2,7 @@
 
 import torch
 
+MISTAKE = "weight-grad-transposed"
 MAY_LOSE = ["training_run"]  # autograd rejects the wrong shape in the timed training step
 
 

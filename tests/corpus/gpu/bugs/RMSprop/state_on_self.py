@@ -2,6 +2,8 @@
 
 import torch
 
+MISTAKE = "state-not-in-self-state"
+
 
 class RMSprop(torch.optim.Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0):

@@ -2,6 +2,8 @@
 
 import torch
 
+MISTAKE = "nesterov-ignored"
+
 
 class SGD(torch.optim.Optimizer):
     def __init__(self, params, lr=1e-2, momentum=0.0, nesterov=False, weight_decay=0.0):

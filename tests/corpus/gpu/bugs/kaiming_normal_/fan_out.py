@@ -4,6 +4,8 @@ import math
 
 import torch
 
+MISTAKE = "fan-out"
+
 
 def kaiming_normal_(tensor, a=0.0, nonlinearity="relu"):
     fan_out = tensor.shape[0] * math.prod(tensor.shape[2:])

@@ -4,6 +4,8 @@ import math
 
 import torch
 
+MISTAKE = "ignores-receptive-field"
+
 
 def kaiming_normal_(tensor, a=0.0, nonlinearity="relu"):
     gain = math.sqrt(2.0 / (1 + a**2)) if nonlinearity == "leaky_relu" else math.sqrt(2.0)

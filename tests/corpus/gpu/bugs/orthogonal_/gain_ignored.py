@@ -2,6 +2,8 @@
 
 import torch
 
+MISTAKE = "ignores-gain"
+
 
 def orthogonal_(tensor, gain=1.0):
     rows = tensor.shape[0]

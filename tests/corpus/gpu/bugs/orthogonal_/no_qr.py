@@ -4,6 +4,8 @@ import math
 
 import torch
 
+MISTAKE = "no-qr"
+
 
 def orthogonal_(tensor, gain=1.0):
     cols = tensor.numel() // tensor.shape[0]

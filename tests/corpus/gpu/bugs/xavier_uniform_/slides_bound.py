@@ -4,6 +4,8 @@ import math
 
 import torch
 
+MISTAKE = "slides-bound"
+
 
 def xavier_uniform_(tensor, gain=1.0):
     receptive = math.prod(tensor.shape[2:])
