@@ -5,6 +5,7 @@ a real browser renders without loading anything or logging a console message."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -17,7 +18,7 @@ from browser import WINDOW_WIDTH, browse, chromium, console_messages, measure
 from made import made_report
 
 from grader.report.html import render_html
-from grader.report.json_report import HIDDEN_NOTE, to_results
+from grader.report.json_report import HIDDEN_NOTE, stable_results, to_results
 from grader.report.junit import render_junit
 from grader.report.markdown import render_markdown
 from grader.report.model import (
@@ -461,3 +462,19 @@ def test_a_report_without_problems_has_no_problem_part(report: Report) -> None:
     assert "Not implemented" not in render_text(report)
     assert ET.fromstring(render_junit(report)).find("testsuite").get("name") != "submission"
     assert to_results(report)["output"].startswith(report.title)
+
+
+def timed(milliseconds: float) -> CheckResult:
+    rounds = Table("time per round", ("yours (ms)",), ((f"{milliseconds:.1f}",),))
+    measured = Attachments(tables=(rounds,), measured=True)
+    return check("SGD", "runs as fast as the reference", 2, 2, attachments=measured)
+
+
+def test_measured_attachments_are_left_out_of_the_stable_results(report: Report) -> None:
+    """Two gradings of one submission differ in the times they measure, nothing else: the
+    comparison behind `grader validate` leaves measurements out, and only them."""
+    first, second = (replace(report, results=(timed(ms),)) for ms in (1.5, 1.7))
+    assert to_results(first) != to_results(second)
+    assert stable_results(first) == stable_results(second)
+    unmeasured = replace(second, results=(check("SGD", "steps", 1, 2, attachments=ACTIVATIONS),))
+    assert "activation std" in json.dumps(stable_results(unmeasured))

@@ -150,7 +150,7 @@ def attachments(
     )
     rounds = tuple(range(1, len(yours) + 1))
     plot = Plot(title, "round", rounds, curves, y_label="time per round (ms)")
-    return Attachments(tables=(table,), plots=(plot,))
+    return Attachments(tables=(table,), plots=(plot,), measured=True)
 
 
 def verdict(

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, replace
 
 from grader.report.mdsyntax import fenced, table_lines
-from grader.report.model import CheckResult, ModuleProblem, Report, format_score
+from grader.report.model import Attachments, CheckResult, ModuleProblem, Report, format_score
 
 
 def test_output(result: CheckResult) -> tuple[str, str]:
@@ -91,7 +91,11 @@ def failure_results(message: str, extra_data: dict) -> dict:
 
 def stable_results(report: Report) -> dict:
     """The results without what is measured (time), which no rerun can reproduce."""
-    data = to_results(report)
+    unmeasured = tuple(
+        replace(result, attachments=Attachments()) if result.attachments.measured else result
+        for result in report.results
+    )
+    data = to_results(replace(report, results=unmeasured))
     data.pop("execution_time")
     data["extra_data"].pop("duration_by_check")
     return data

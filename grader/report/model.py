@@ -90,6 +90,9 @@ class Attachments:
 
     tables: tuple[Table, ...] = ()
     plots: tuple[Plot, ...] = ()
+    # measurements (times) that no rerun reproduces: left out where two gradings of one
+    # submission are compared (`json_report.stable_results`)
+    measured: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.tables or self.plots)
