@@ -178,6 +178,7 @@ def test_grader_check_in_the_kit_grades_the_notebook_not_the_stubs(
         (r.name, r.score) for r in visible
     ]
     assert data["extra_data"]["notes"] == [note + "relu_forward"]
+    assert note + "relu_forward" in data["output"]  # what Gradescope shows the student
     assert data["extra_data"]["not_implemented"] == []
 
 

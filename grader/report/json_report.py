@@ -44,7 +44,7 @@ def to_results(report: Report) -> dict:
         )
     return envelope(
         report.score,
-        "\n\n".join([*problem_texts(report), visible_summary(report)]),
+        "\n\n".join([*problem_texts(report), *report.notes, visible_summary(report)]),
         tests,
         {
             "assignment": report.assignment,
