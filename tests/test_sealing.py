@@ -379,25 +379,30 @@ def test_unknown_architecture_skips_the_filter_and_says_so() -> None:
 
 
 @needs_bubblewrap
-def test_filtered_view_hides_entries_at_any_depth(tmp_path: Path) -> None:
+def test_filtered_view_covers_hidden_entries_at_any_depth(tmp_path: Path) -> None:
+    """A hidden folder shows empty, a hidden file cannot be opened; the rest as it is, all
+    read-only."""
     root = tmp_path / "prefix"
     site = root / "lib" / "python3" / "site-packages"
     for path in ("grader/__init__.py", "numpy/__init__.py", "reference/layers.py", "ok.pth"):
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text("x")
     (root / "bin").mkdir()
-    (root / "bin" / "grader").write_text("x")
+    (root / "bin" / "grader").write_text("secret")
     (root / "bin" / "python").symlink_to("/usr/bin/python3")
     hidden = {site / "grader", site / "reference", root / "bin" / "grader"}
     args = ["bwrap", "--ro-bind", "/", "/", *mounts.view(root, hidden), "--"]
     listing = run([*args, "find", str(root)], tmp_path, clean_environment()).stdout.split()
     shown = {str(Path(path).relative_to(root)) for path in listing if path != str(root)}
-    expected = {"lib", "lib/python3", "bin", "bin/python", "lib/python3/site-packages"}
-    assert shown == expected | {
-        f"lib/python3/site-packages/{p}" for p in ("numpy", "numpy/__init__.py", "ok.pth")
-    }
-    write = run([*args, "touch", str(site / "new")], tmp_path, clean_environment())
-    assert write.returncode != 0
+    expected = {"lib", "lib/python3", "bin", "bin/python", "bin/grader"}
+    expected |= {"lib/python3/site-packages", "lib/python3/site-packages/ok.pth"}
+    expected |= {f"lib/python3/site-packages/{p}" for p in ("grader", "reference", "numpy")}
+    assert shown == expected | {"lib/python3/site-packages/numpy/__init__.py"}
+    script = run([*args, "cat", str(root / "bin" / "grader")], tmp_path, clean_environment())
+    assert script.returncode != 0 and "secret" not in script.stdout
+    for target in (site / "new", site / "grader" / "new"):
+        write = run([*args, "touch", str(target)], tmp_path, clean_environment())
+        assert write.returncode != 0
 
 
 def test_the_distributions_files_are_hidden() -> None:

@@ -1,14 +1,18 @@
 """What a bubblewrap sandbox shows of the machine: the system and the Python environment that
 student code may import from, with the grader's and the course's files cut out.
 
-A directory is bound read-only whole unless something hidden lies below it; then it is shown
-as a filtered view: an empty tmpfs into which each other entry is bound (or filtered in turn),
-made read-only. Hidden are every file of the `dl-autograder` distribution (its dist-info, the
-`grader` package, the editable install's finder and .pth, the `grader` script), the running
-engine's package and checkout, the course pack, and in every site-packages/dist-packages
-directory any entry named `reference` and any .pth, .egg-link or editable finder whose text
-names one of those places. Without this, `pip install .` put `grader/` (and a stale build
-could put `reference/`) where student code imports numpy from.
+Each root is bound read-only whole, and everything hidden below it is covered: a hidden folder
+by an empty read-only tmpfs, a hidden file by /dev/null (which a read-only bind makes
+unopenable; Python's `site` skips such a .pth). Its name may show, nothing of its content.
+Covering costs a mount per hidden entry; listing the visible entries instead cost one per
+entry, about 300 in a virtual environment: 0.3 s of every worker start, against 10 ms now.
+
+Hidden are every file of the `dl-autograder` distribution (its dist-info, the `grader`
+package, the editable install's finder and .pth, the `grader` script), the running engine's
+package and checkout, the course pack, and in every site-packages/dist-packages directory any
+entry named `reference` and any .pth, .egg-link or editable finder whose text names one of
+those places. Without this, `pip install .` put `grader/` (and a stale build could put
+`reference/`) where student code imports numpy from.
 """
 
 from __future__ import annotations
@@ -140,24 +144,24 @@ def python_roots(hidden: set[Path]) -> list[Path]:
 
 
 def view(root: Path, hidden: set[Path]) -> list[str]:
-    """bwrap arguments that show `root` read-only without the hidden paths below it."""
-    below = [path for path in hidden if root in path.parents]
-    cut = {parent for path in below for parent in path.parents if root in (parent, *parent.parents)}
-    return _view(root, hidden, cut, "--ro-bind")
-
-
-def _view(path: Path, hidden: set[Path], cut: set[Path], bind: str) -> list[str]:
-    if path in hidden:
+    """bwrap arguments that show `root` read-only with the hidden paths below it covered (a
+    hidden root is not shown at all)."""
+    if root in hidden:
         return []
-    if path.is_symlink():
-        return ["--symlink", os.readlink(path), str(path)]
-    if path not in cut:
-        return [bind, str(path), str(path)]
-    args = ["--tmpfs", str(path)]
-    for entry in sorted(path.iterdir()):
-        # an entry may vanish between listing and mounting (a .pyc being replaced)
-        args += _view(entry, hidden, cut, "--ro-bind-try")
-    return [*args, "--remount-ro", str(path)]
+    if root.is_symlink():
+        return ["--symlink", os.readlink(root), str(root)]
+    args = ["--ro-bind", str(root), str(root)]
+    below = sorted(path for path in hidden if root in path.parents)
+    for path in below:
+        if any(other in path.parents for other in below) or path.is_symlink():
+            # inside a covered folder already; or a link, whose target is covered, visible
+            # by design or outside every root (a mount would land on the target)
+            continue
+        if path.is_dir():
+            args += ["--tmpfs", str(path), "--remount-ro", str(path)]
+        elif path.exists():
+            args += ["--ro-bind", "/dev/null", str(path)]
+    return args
 
 
 @functools.lru_cache(maxsize=4)
