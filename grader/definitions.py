@@ -63,7 +63,7 @@ def find_definitions(
     """Every top-level name defined by a .py file under `directory`, with the files that
     define it, and a note for each file that does not parse. `notebooks` maps a module file
     made from a notebook to that notebook's file name."""
-    found: dict[str, list[Definition]] = {}
+    found: dict[str, dict[str, tuple[ast.stmt, dict]]] = {}
     notes = []
     for path in sorted(directory.rglob("*.py")):
         relative = path.relative_to(directory).as_posix()
@@ -76,28 +76,32 @@ def find_definitions(
             # the worker runs a notebook cell by cell: the cells that parse still count
             trees = list(filter(None, map(_parsed, cell_sources(source)))) if notebook else []
         shown = directory / notebook if notebook else path
-        modified = int(shown.stat().st_mtime)
-        module = relative.removesuffix(".py")
+        where = {
+            "file": notebook or relative,
+            "module": relative.removesuffix(".py"),
+            "notebook": bool(notebook),
+            "modified": int(shown.stat().st_mtime),
+        }
         for tree in trees:
             for name, node in _top_level(tree):
-                found.setdefault(name, []).append(
-                    Definition(
-                        file=notebook or relative,
-                        module=module,
-                        notebook=bool(notebook),
-                        imported=isinstance(node, ast.ImportFrom),
-                        stub=is_stub(node),
-                        code=_code(node),
-                        modified=modified,
-                    )
-                )
-    return {name: _one_per_file(found[name]) for name in found}, tuple(notes)
+                # a file that defines a name twice counts with the definition Python keeps
+                found.setdefault(name, {})[where["file"]] = (node, where)
+    return {name: _described(per_file) for name, per_file in found.items()}, tuple(notes)
 
 
-def _one_per_file(definitions: list[Definition]) -> tuple[Definition, ...]:
-    """A file that defines a name twice counts with its last definition (the one Python
-    keeps)."""
-    return tuple({definition.file: definition for definition in definitions}.values())
+def _described(per_file: dict[str, tuple[ast.stmt, dict]]) -> tuple[Definition, ...]:
+    """The definitions of one name, one per file; their code is compared only when more than
+    one file defines the name (reading it costs more than the rest of a submission's load)."""
+    compared = len(per_file) > 1
+    return tuple(
+        Definition(
+            **where,
+            imported=isinstance(node, ast.ImportFrom),
+            stub=is_stub(node),
+            code=_code(node) if compared else "",
+        )
+        for node, where in per_file.values()
+    )
 
 
 def _top_level(tree: ast.Module) -> Iterable[tuple[str, ast.stmt]]:

@@ -28,15 +28,8 @@ from grader.grading import GradeOptions
 
 OPTIONS = GradeOptions(timeout=5.0)
 COMMAND_OPTIONS = ("--workers", "2", "--timeout", "5")
-BUGS = sorted((CORPUS / "bugs").glob("*/*.py"))[::8]  # 12 mistakes across the functions
-ATTACKS = [
-    "segfault",
-    "os_exit_in_function",
-    "sys_exit_at_import",
-    "forge_results",
-    "pickle_payload",
-    "monkeypatch_numpy",
-]
+BUGS = sorted((CORPUS / "bugs").glob("*/*.py"))[::16]  # 6 mistakes across the functions
+ATTACKS = ["segfault", "sys_exit_at_import", "forge_results"]  # each kind: test_adversarial
 ERRORS = {"broken", "notes", "twice"}
 WholeClass = tuple[dict[str, str], BatchResult]  # what each student should get, the run
 
@@ -73,7 +66,7 @@ def add_errors(directory: Path) -> None:
 
 
 def build_class(directory: Path) -> dict[str, str]:
-    """24 entries: correct ones, 12 mistakes, hostile ones and broken ones; returns what
+    """15 entries: correct ones, 6 mistakes, hostile ones and broken ones; returns what
     each student should get (`full`, the function a mistake is in, an attack, `error`)."""
     directory.mkdir()
     copy_reference(directory / "reference")

@@ -17,9 +17,7 @@ import numpy as np
 import pytest
 from conftest import (
     CORPORA,
-    REALISTIC,
     ROOT,
-    fragment_constants,
     functions_at_risk,
     submission_with,
 )
@@ -171,23 +169,20 @@ KIT_SAMPLE = 1  # bug fragment per function: its replay paths are those of the f
 
 def corpus_entries(assignment: str) -> list[str]:
     """The reference, the stubs, every correct module of an assignment, and the first bug
-    fragment and realistic file of each function (by name): each entry's name."""
+    fragment of each function (by name): each entry's name."""
     folder = CORPORA / assignment
     entries = ["reference", "stubs"]
     entries += [p.name for p in sorted(folder.iterdir()) if p.name.startswith("correct")]
     for function in sorted((folder / "bugs").iterdir()):
         bugs = sorted(function.glob("*.py"))[:KIT_SAMPLE]
         entries += [str(path.relative_to(folder)) for path in bugs]
-    realistic: dict[str, Path] = {}
-    for path in sorted((REALISTIC / assignment).glob("*.py")):
-        realistic.setdefault(min(fragment_constants(path)["EXPECT"]), path)
-    return entries + [str(path.relative_to(REALISTIC.parent)) for path in realistic.values()]
+    return entries
 
 
 def corpus_entry(assignment: str, name: str, directory: Path) -> tuple[Path, tuple[str, ...]]:
     """An entry as a submission folder, with the functions to compare: all of them, except
-    for a bug or realistic fragment appended to correct_alt (itself compared in full), the
-    functions it can change (conftest.functions_at_risk)."""
+    for a bug fragment appended to correct_alt (itself compared in full), the functions it
+    can change (conftest.functions_at_risk)."""
     if name == "reference":
         return reference_submission(directory / "reference"), ()
     if name == "stubs":
@@ -195,7 +190,7 @@ def corpus_entry(assignment: str, name: str, directory: Path) -> tuple[Path, tup
     if name.startswith("correct"):
         return CORPORA / assignment / name, ()
     (spec,) = load_assignment(assignment)
-    fragment = (REALISTIC.parent if name.startswith("realistic/") else CORPORA / assignment) / name
+    fragment = CORPORA / assignment / name
     path = submission_with(fragment, directory / "submission")
     return path, functions_at_risk(spec, path, fragment)
 
@@ -277,9 +272,9 @@ def test_a_fresh_venv_from_the_kit_checks_like_the_instructor(
     listed = _run([str(python), "-c", ENGINE_FILES], tmp_path, env).stdout.split()
     texts = {name: Path(name).read_text(errors="replace") for name in listed}
     assert len(texts) > 50 and not leaked(texts, solution_lines())
-    names = corpus_entries("layers")[:4]
-    chosen = [corpus_entry("layers", name, tmp_path / name)[0] for name in names]
-    for path in [*chosen, CORPORA / "layers" / "correct_alt"]:
+    (first_bug,) = [name for name in corpus_entries("layers") if name.startswith("bugs/")][:1]
+    chosen = corpus_entry("layers", first_bug, tmp_path / "bug")[0]
+    for path in [chosen, CORPORA / "layers" / "correct_alt"]:
         out = tmp_path / f"{path.name}.json"
         ran = _run(
             [

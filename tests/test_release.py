@@ -222,10 +222,11 @@ def test_the_bundle_must_be_a_zip(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if a != "optimizers"])
 def test_validate_every_assignment(assignment: str) -> None:
     """The reference scores full marks, the stubs zero, and the same seed gives the same
-    report: the course pack's own test, for every assignment."""
+    report: the course pack's own test, for every assignment (optimizers through the
+    command, below)."""
     outcome = validate(assignment, GradeOptions(timeout=10.0))
     assert not outcome.problems, outcome.problems
     assert outcome.stubs.startswith("0/")
@@ -234,6 +235,7 @@ def test_validate_every_assignment(assignment: str) -> None:
 def test_validate_command_reports_each_assignment() -> None:
     result = CliRunner().invoke(app, ["validate", "optimizers"])
     assert result.exit_code == 0, result.output
-    assert "optimizers" in result.output and "ok" in result.output
+    (row,) = [line for line in result.output.splitlines() if "│ optimizers" in line]
+    assert " 0/" in row and "│ yes" in row and "│ ok" in row, result.output
     # three gradings of 12 functions, one line each where there is no terminal
     assert "validating [36/36] optimizers: ema_update" in result.output
