@@ -169,8 +169,9 @@ def render_html(findings: Findings) -> str:
         f"<h1>{escape(title)}</h1>",
         f'<p class="summary">{len(findings.codes)} students, {len(findings.pairs)} pairs '
         f"compared; the {len(findings.shown)} most similar below.</p>",
-        '<p class="meta">Only what students wrote is compared: the starter code handed out '
-        "(stubs and starter notebook) is excluded, and notebooks count by their code cells. "
+        '<p class="meta">Only what students wrote is compared: functions left as stubs are '
+        "dropped, the starter code handed out (stubs and starter notebook) is excluded, and "
+        "notebooks count by their code cells. "
         "Names, strings, comments and layout are ignored, so renaming or reordering hides "
         "nothing. A student's share is the part of their own code also found in the other's; "
         "a pair's score is the larger share. Noise threshold "

@@ -4,11 +4,13 @@ Entries are found and named as `grader batch` finds them (`batch.discover`), eac
 the grader's submission reader (any hand-in layout; notebooks become their code cells), and
 only the files that a grading would take the assignment's functions from are kept: the
 notebook a student worked in rather than the kit's untouched stubs beside it, and never the
-course's other files (a CS231n `cs231n/solver.py`). Nothing is imported or run.
+course's other files (a CS231n `cs231n/solver.py`); functions still left as stubs are
+dropped. Nothing is imported or run.
 """
 
 from __future__ import annotations
 
+import ast
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from grader.assignments import load_assignment
 from grader.batch import discover
 from grader.notebooks import starter_notebook
 from grader.starter import stub_path
+from grader.stubs import is_stub
 from grader.submission import Submission, load_submission
 
 FILE_HEADER = "# ---- {} ----\n"  # a comment: the tokenizer drops it, the report shows it
@@ -46,16 +49,33 @@ def graded_files(submission: Submission, expected: dict[str, str]) -> tuple[str,
     return tuple(sorted(m for m in chosen if (submission.directory / f"{m}.py").is_file()))
 
 
+def without_stubs(text: str) -> str:
+    """The module's text without its top-level stub functions (`stubs.is_stub`, read as the
+    grader reads them). copydetect drops the starter code's own fingerprints, but not those
+    that run from the end of a student's function into the stub after it: two students
+    who each wrote a different function would share those."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):  # kept whole: the starter code is still boilerplate
+        return text
+    lines = text.splitlines(keepends=True)
+    for node in reversed(tree.body):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and is_stub(node):
+            start = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+            del lines[start - 1 : node.end_lineno]
+    return "".join(lines)
+
+
 def student_code(student: str, submission: Submission, expected: dict[str, str]) -> StudentCode:
-    """The student's graded files, each under a header naming it (a notebook by its own
-    name: its module is its code cells)."""
+    """The student's graded files without stubs, each under a header naming it (a notebook
+    by its own name: its module is its code cells)."""
     files, parts = [], []
     for module in graded_files(submission, expected):
         origin = submission.origins.get(f"{module}.py")
         name = origin.notebook if origin else f"{module}.py"
         text = (submission.directory / f"{module}.py").read_text(encoding="utf-8", errors="replace")
         files.append(name)
-        parts.append(FILE_HEADER.format(name) + text)
+        parts.append(FILE_HEADER.format(name) + without_stubs(text))
     return StudentCode(student, tuple(files), "\n".join(parts))
 
 
