@@ -42,6 +42,9 @@ from grader.report.model import Report, format_points
 from grader.report.render import RENDERERS, write_report
 from grader.report.text import write_text
 from grader.sandbox.client import WorkerStartError
+from grader.similarity import CSV_FILE, HTML_FILE, SimilarityError, find_similar
+from grader.similarity.compare import GUARANTEE_THRESHOLD, NOISE_THRESHOLD, Thresholds
+from grader.similarity.report import summary_lines
 from grader.submission import SubmissionError
 
 app = typer.Typer(
@@ -516,6 +519,58 @@ def batch_command(
     crashed = [row.student for row in result.rows if row.status == "crashed"]
     if crashed:
         fail(f"grading could not run for {', '.join(crashed)} (run again to retry them)")
+
+
+@app.command("similarity")
+def similarity_command(
+    assignment: Annotated[
+        str, assignment_argument("Assignment id: its released starter code is not compared.")
+    ],
+    submissions: Annotated[
+        Path,
+        typer.Argument(
+            help="The folder of submissions batch grades (one entry per student), not its "
+            "output folder."
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help=f"Where {HTML_FILE} and {CSV_FILE} go.")],
+    top: Annotated[
+        int, typer.Option(help="How many of the most similar pairs to show and print.", min=1)
+    ] = 20,
+    noise_threshold: Annotated[
+        int,
+        typer.Option(
+            help="Shortest match that counts, in characters of token text (names, strings and "
+            "layout collapsed: 25 is about one line of code).",
+            min=1,
+        ),
+    ] = NOISE_THRESHOLD,
+    guarantee_threshold: Annotated[
+        int,
+        typer.Option(
+            help="Matches this long are always found; larger than the noise threshold is "
+            "faster on a large class but may miss shorter matches.",
+            min=1,
+        ),
+    ] = GUARANTEE_THRESHOLD,
+) -> None:
+    """Rank pairs of students by shared code beyond the starter code (HTML report, CSV).
+
+    A student's share is the part of their own code (the starter code left out) found in
+    the other's; a pair's score is the larger share. Student code is read, never run.
+    """
+    try:
+        thresholds = Thresholds(noise_threshold, guarantee_threshold)
+    except ValueError as error:
+        fail(str(error))
+    try:
+        findings = find_similar(assignment, submissions, out, thresholds, top)
+    except (UnknownAssignment, SimilarityError) as error:
+        fail(str(error))
+    console = Console(highlight=False)
+    for line in summary_lines(findings):
+        console.print(line, markup=False, soft_wrap=True)
+    console.print(f"wrote {out / HTML_FILE} and {out / CSV_FILE}", markup=False, soft_wrap=True)
 
 
 @app.command("validate")

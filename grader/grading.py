@@ -338,10 +338,7 @@ def grade_submission(
         ) as worker,
         environment_for(assignment, isolation, options, not source.replay, clock) as environment,
     ):
-        expected = {
-            **assignment.pieces,
-            **{spec.name: spec.module for spec in assignment.functions},
-        }
+        expected = assignment.student_modules
         student = StudentImplementation(
             worker, lambda name: submission.module_of(name, expected.get(name, ""))
         )

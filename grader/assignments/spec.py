@@ -178,6 +178,12 @@ class AssignmentSpec:
         return add_points(function.points for function in self.functions)
 
     @property
+    def student_modules(self) -> dict[str, str]:
+        """Each student function a grading reaches (graded, or a piece of a network) -> the
+        module the assignment expects it in."""
+        return {**self.pieces, **{spec.name: spec.module for spec in self.functions}}
+
+    @property
     def modules(self) -> tuple[str, ...]:
         used = [spec.module for spec in self.functions] + list(self.pieces.values())
         return tuple(dict.fromkeys(used))
