@@ -6,6 +6,10 @@ every entry whose (student, submission hash, grader version, assignment, seed, o
 already has a final row, so a run killed at any moment is finished by starting it again;
 `grades.csv` and `summary.md` are regenerated from the gradebook at the end of each run.
 
+Entries named as LMS downloads are graded for the student id the LMS gives (`lms_entries`),
+and that mapping, with the submission time, is kept in the gradebook's `lms_students` table;
+with a late policy (`late`), the penalty each grading took is in `late_penalties`.
+
 Run: grader batch ASSIGNMENT SUBMISSIONS_DIR --out DIR [--workers N] [--seed N]
 """
 
@@ -25,7 +29,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
@@ -40,6 +44,8 @@ from grader.assignments import load_assignment
 from grader.assignments.spec import add_points
 from grader.grading import GradeOptions, grade, reference_workers_kept, selected_checks
 from grader.installed import require
+from grader.late import LatePolicy, LateVerdict
+from grader.lms_entries import Claim, claim_entries, stage
 from grader.progress import progress
 from grader.report.json_report import failure_results, render_json
 from grader.report.model import format_score
@@ -72,6 +78,28 @@ CREATE TABLE IF NOT EXISTS gradings (
     PRIMARY KEY (student, sha256, grader_version, assignment, seed, options)
 )
 """
+LMS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS lms_students (
+    student TEXT PRIMARY KEY,
+    lms TEXT NOT NULL,
+    lms_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    lms_late INTEGER NOT NULL,
+    submitted_at TEXT NOT NULL,
+    downloads TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS late_penalties (  -- keyed by its grading's key
+    student TEXT NOT NULL, sha256 TEXT NOT NULL, grader_version TEXT NOT NULL,
+    assignment TEXT NOT NULL, seed INTEGER NOT NULL, options TEXT NOT NULL,
+    submitted_at TEXT NOT NULL,
+    seconds_late REAL NOT NULL,
+    percent REAL NOT NULL,
+    rule TEXT NOT NULL,
+    PRIMARY KEY (student, sha256, grader_version, assignment, seed, options)
+);
+"""
+LMS_COLUMNS = ["lms", "lms_id", "lms_name", "lms_late", "submitted_at", "late_penalty"]
 COLUMNS = [
     "student",
     "sha256",
@@ -99,6 +127,8 @@ class Entry:
     paths: tuple[Path, ...]
     sha256: str
     problem: str = ""  # why it cannot be graded; empty when it can
+    claim: Claim | None = None  # whose it is, as the LMS says
+    graded: Path | None = None  # what is graded: paths[0], or its copy under the original name
 
 
 @dataclass(frozen=True)
@@ -111,6 +141,7 @@ class GradeTask:
     sha256: str
     options: GradeOptions
     max_score: float
+    late: LateVerdict | None = None  # what the submission time costs under the late policy
 
 
 @dataclass(frozen=True)
@@ -127,6 +158,7 @@ class Outcome:
     report_json: str
     report_text: str
     seconds: float = 0.0
+    late: LateVerdict | None = None
 
     @property
     def percent(self) -> float:
@@ -157,11 +189,6 @@ class BatchResult:
 
 
 # --- discovering and hashing entries (no student code runs here) ---
-
-
-def student_id(path: Path) -> str:
-    """The entry's name without suffix, so `ana/`, `ana.zip` and `ana.py` all claim ana."""
-    return path.name if path.is_dir() else path.stem
 
 
 def is_skipped(path: Path) -> bool:
@@ -207,27 +234,39 @@ def hash_entry(path: Path) -> tuple[str, str]:
             return raw_hash(path), str(error).replace(str(path), path.name)
 
 
-def clash(student: str, paths: list[Path]) -> Entry:
+def clash(claim: Claim) -> Entry:
     """Two entries for one student: we cannot tell which one counts, so neither is graded."""
-    names = ", ".join(path.name for path in paths)
-    digest = hashlib.sha256("\0".join(hash_entry(path)[0] for path in paths).encode())
-    problem = f"several entries for student {student}: {names} (keep exactly one)"
-    return Entry(student, tuple(paths), digest.hexdigest(), problem)
+    names = ", ".join(path.name for path in claim.paths)
+    digest = hashlib.sha256("\0".join(hash_entry(path)[0] for path in claim.paths).encode())
+    problem = f"several entries for student {claim.student}: {names} (keep exactly one)"
+    return Entry(claim.student, claim.paths, digest.hexdigest(), problem, claim, claim.paths[0])
 
 
-def discover(submissions: Path, exclude: Path) -> list[Entry]:
-    """The class folder's entries by student id, skipping hidden ones and `exclude`."""
-    by_student: dict[str, list[Path]] = {}
-    for path in sorted(submissions.iterdir()):
-        if not is_skipped(path) and path.resolve() != exclude.resolve():
-            by_student.setdefault(student_id(path), []).append(path)
+def discover(submissions: Path, exclude: Path, staging: Path) -> list[Entry]:
+    """The class folder's entries by student id (`lms_entries.claim_entries`), skipping
+    hidden ones and `exclude`; files an LMS renamed are staged in `staging` under the names
+    the student gave them."""
+    paths = [
+        path
+        for path in sorted(submissions.iterdir())
+        if not is_skipped(path) and path.resolve() != exclude.resolve()
+    ]
     entries = []
-    for student, paths in sorted(by_student.items()):
-        if len(paths) > 1:
-            entries.append(clash(student, paths))
+    for claim in claim_entries(submissions, paths):
+        if len(claim.paths) > 1 and not claim.combined:
+            entries.append(clash(claim))
         else:
-            entries.append(Entry(student, (paths[0],), *hash_entry(paths[0])))
+            graded = stage(claim, staging)
+            entries.append(Entry(claim.student, claim.paths, *hash_entry(graded), claim, graded))
     return entries
+
+
+def late_verdict(entry: Entry, policy: LatePolicy | None) -> LateVerdict | None:
+    """What `entry`'s submission time costs; None without a policy, or when the LMS itself
+    says the work is on time."""
+    if policy is None or entry.claim is None or entry.claim.on_time_by_lms:
+        return None
+    return policy.verdict(entry.claim.submitted_at)
 
 
 # --- grading one entry, in a pool process ---
@@ -273,6 +312,8 @@ def grade_task(task: GradeTask) -> Outcome:
         return failure(task, ERROR, str(error))
     except Exception as error:  # WorkerStartError or a grader bug: retried next run
         return failure(task, CRASHED, f"{type(error).__name__}: {error}")
+    if task.late is not None:
+        report = task.late.applied(report)
     return Outcome(
         student=task.student,
         sha256=report.submission_sha256,
@@ -284,6 +325,7 @@ def grade_task(task: GradeTask) -> Outcome:
         report_json=render_json(report),
         report_text=render_text(report),
         seconds=time.perf_counter() - began,
+        late=task.late,
     )
 
 
@@ -377,21 +419,31 @@ def grade_with_progress(
 # --- the gradebook ---
 
 
-def options_key(options: GradeOptions) -> str:
-    """The options besides the seed that change a report, so other options re-grade."""
+def options_key(options: GradeOptions, late: LatePolicy | None = None) -> str:
+    """The options besides the seed that change a report, so other options re-grade (a
+    late policy too: its penalties are in the reports)."""
     fields = asdict(options)
     del fields["seed"]
+    if late is not None:
+        fields["late"] = late.key()
     return json.dumps(fields, sort_keys=True, default=str)
 
 
 class Gradebook:
     """The SQLite record of every grading; one transaction per student."""
 
-    def __init__(self, path: Path, assignment: str, options: GradeOptions) -> None:
+    def __init__(
+        self,
+        path: Path,
+        assignment: str,
+        options: GradeOptions,
+        late: LatePolicy | None = None,
+    ) -> None:
         self.connection = sqlite3.connect(path)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute(SCHEMA)
-        self.run = (__version__, assignment, options.seed, options_key(options))
+        self.connection.executescript(LMS_SCHEMA)
+        self.run = (__version__, assignment, options.seed, options_key(options, late))
 
     def close(self) -> None:
         self.connection.close()
@@ -429,23 +481,79 @@ class Gradebook:
                 f" VALUES ({', '.join('?' * len(COLUMNS))})",
                 values,
             )
+            if outcome.late is not None:
+                late = outcome.late
+                self.connection.execute(
+                    "INSERT OR REPLACE INTO late_penalties VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values[:2], *self.run, late.submitted_at, late.seconds_late)
+                    + (late.percent, late.rule),
+                )
+
+    def record_students(self, entries: list[Entry]) -> None:
+        """Who each entry is as the LMS knows them, and when it was submitted (replacing
+        what an earlier run recorded: the class folder as it is now)."""
+        rows = [student_row(entry) for entry in entries]
+        with self.connection:
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO lms_students VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+
+    def students(self) -> dict[str, tuple[str, ...]]:
+        """Student -> the LMS_COLUMNS but the penalty, as grades.csv shows them."""
+        rows = self.connection.execute(
+            "SELECT student, lms, lms_id, name, lms_late, submitted_at FROM lms_students"
+        )
+        return {
+            student: (lms, lms_id, name, "late" if late else "", submitted_at)
+            for student, lms, lms_id, name, late, submitted_at in rows
+        }
 
     def load(self, keys: dict[str, str]) -> list[Outcome]:
         """The rows of these (student: sha256) for this run's version, assignment, seed and
         options, by student."""
         rows = []
         for student, sha256 in sorted(keys.items()):
+            key = (student, sha256, *self.run)
             row = self.connection.execute(
                 "SELECT status, score, max_score, functions, message, report_json, report_text,"
                 " seconds FROM gradings WHERE student = ? AND sha256 = ? AND grader_version = ?"
                 " AND assignment = ? AND seed = ? AND options = ?",
-                (student, sha256, *self.run),
+                key,
             ).fetchone()
             if row is not None:
                 status, score, maximum, functions, *rest = row
                 totals = {name: tuple(pair) for name, pair in json.loads(functions).items()}
-                rows.append(Outcome(student, sha256, status, score, maximum, totals, *rest))
+                late = self.connection.execute(
+                    "SELECT submitted_at, seconds_late, percent, rule FROM late_penalties"
+                    " WHERE student = ? AND sha256 = ? AND grader_version = ? AND assignment = ?"
+                    " AND seed = ? AND options = ?",
+                    key,
+                ).fetchone()
+                verdict = LateVerdict(*late) if late else None
+                rows.append(
+                    Outcome(student, sha256, status, score, maximum, totals, *rest, late=verdict)
+                )
         return rows
+
+
+def student_row(entry: Entry) -> tuple:
+    """An `lms_students` row: the LMS's identity of the entry (blank for a plain name)."""
+    claim = entry.claim
+    identity = claim.identity if claim else None
+    submitted_at = claim.submitted_at.isoformat() if claim else ""
+    downloads = "\0".join(path.name for path in entry.paths)
+    if identity is None:
+        return (entry.student, "", "", "", "", 0, submitted_at, downloads)
+    return (
+        entry.student,
+        identity.lms,
+        identity.lms_id,
+        identity.name,
+        identity.email,
+        int(identity.late),
+        submitted_at,
+        downloads,
+    )
 
 
 @dataclass
@@ -495,11 +603,23 @@ def points(value: float) -> str:
     return f"{value:.2f}"
 
 
-def grades_csv(rows: list[Outcome], maxima: dict[str, float]) -> str:
-    """One line per student: totals, status, points per function, then any message."""
+def late_penalty(row: Outcome) -> str:
+    """The percent a late submission lost; blank when it was not late (or no policy)."""
+    return points(row.late.percent) if row.late and row.late.seconds_late > 0 else ""
+
+
+def grades_csv(
+    rows: list[Outcome],
+    maxima: dict[str, float],
+    students: Mapping[str, tuple[str, ...]] | None = None,
+) -> str:
+    """One line per student: totals (after any late penalty), status, points per function,
+    any message, then who the LMS says the student is and the late penalty."""
+    students = students or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", "score", "max_score", "percent", "status", *maxima, "message"])
+    header = ["student", "score", "max_score", "percent", "status", *maxima, "message"]
+    writer.writerow([*header, *LMS_COLUMNS])
     for row in rows:
         functions = [
             points(row.functions[name][0]) if name in row.functions else "" for name in maxima
@@ -513,6 +633,8 @@ def grades_csv(rows: list[Outcome], maxima: dict[str, float]) -> str:
                 row.status,
                 *functions,
                 row.message,
+                *students.get(row.student, ("",) * (len(LMS_COLUMNS) - 1)),
+                late_penalty(row),
             ]
         )
     return buffer.getvalue()
@@ -583,9 +705,11 @@ def run_batch(
     options: GradeOptions,
     *,
     console: Console | None = None,
+    late: LatePolicy | None = None,
 ) -> BatchResult:
     """Grade every entry of `submissions` not yet in `out`'s gradebook, then regenerate
-    grades.csv and summary.md and print the summary (on `console`, default stdout).
+    grades.csv and summary.md and print the summary (on `console`, default stdout). With
+    a `late` policy each score is the points less the penalty its submission time costs.
 
     Raises UnknownAssignment, SubmissionError when `submissions` is not a folder, and
     MissingPackages before any student is graded.
@@ -598,15 +722,18 @@ def run_batch(
     reports.mkdir(parents=True, exist_ok=True)
     remove_temporaries(out)
     remove_temporaries(reports)
-    entries = discover(Path(submissions), exclude=out)
     max_score = sum(maxima.values())
 
     def task(entry: Entry) -> GradeTask:
-        return GradeTask(
-            assignment, entry.student, entry.paths[0], entry.sha256, options, max_score
-        )
+        path = entry.graded or entry.paths[0]
+        verdict = late_verdict(entry, late)
+        return GradeTask(assignment, entry.student, path, entry.sha256, options, max_score, verdict)
 
-    with contextlib.closing(Gradebook(out / "gradebook.sqlite", assignment, options)) as book:
+    book = Gradebook(out / "gradebook.sqlite", assignment, options, late)
+    staging = tempfile.TemporaryDirectory(prefix="grader-batch-staging-")
+    with contextlib.closing(book), staging:
+        entries = discover(Path(submissions), exclude=out, staging=Path(staging.name))
+        book.record_students(entries)
         finished = book.finished()
         todo = [entry for entry in entries if (entry.student, entry.sha256) not in finished]
         record = Recorder(reports, book, {entry.student: entry.sha256 for entry in entries})
@@ -616,7 +743,8 @@ def run_batch(
         tasks = [task(entry) for entry in todo if not entry.problem]
         grade_with_progress(tasks, workers or os.cpu_count() or 1, record)
         rows = book.load(record.keys)
-    write_atomic(out / "grades.csv", grades_csv(rows, maxima))
+        students = book.students()
+    write_atomic(out / "grades.csv", grades_csv(rows, maxima, students))
     summary = summary_markdown(assignment, rows)
     write_atomic(out / "summary.md", summary)
     (console or Console()).print(Markdown(summary))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Callable
 from enum import Enum
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -35,6 +36,16 @@ from grader.grading import (
 )
 from grader.installed import MissingPackages, require
 from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
+from grader.late import (
+    RULE_HELP,
+    LatePolicy,
+    LatePolicyError,
+    LateVerdict,
+    gradescope_verdict,
+    parse_rule,
+    parse_time,
+)
+from grader.lms_export import Export, ExportError, canvas_csv, moodle_csv, read_gradebook
 from grader.progress import progress
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
@@ -331,6 +342,10 @@ Pattern = Annotated[
         help="Grade only the functions whose name contains or matches (glob) this pattern.",
     ),
 ]
+LatePenalty = Annotated[
+    str | None,
+    typer.Option(metavar="RULE", help=f"Late penalty on the points: {RULE_HELP}."),
+]
 CifarDir = Annotated[
     Path | None,
     typer.Option(
@@ -409,6 +424,34 @@ def list_assignments(
         (print_checks if checks else print_functions)(console, spec)
 
 
+def gradescope_late(metadata: Path | None, rule: str | None) -> LateVerdict | None:
+    """The late verdict `grade` applies: the rule on Gradescope's metadata, read before any
+    grading so that a bad one costs nothing."""
+    if (metadata is None) != (rule is None):
+        fail("--late-penalty and --gradescope-metadata go together")
+    if metadata is None or rule is None:
+        return None
+    try:
+        data = json.loads(metadata.read_text(encoding="utf-8"))
+        return gradescope_verdict(data, parse_rule(rule))
+    except (OSError, ValueError, AttributeError) as error:
+        fail(f"--gradescope-metadata {metadata}: {error}")
+        raise
+
+
+def late_policy(due: str | None, rule: str | None) -> LatePolicy | None:
+    """`--due` and `--late-penalty` as a policy (none without a due date)."""
+    if due is None:
+        if rule is not None:
+            fail("--late-penalty needs --due (the due date, with its timezone)")
+        return None
+    try:
+        return LatePolicy(parse_time(due), parse_rule(rule or "0"))
+    except LatePolicyError as error:
+        fail(str(error))
+        raise
+
+
 @app.command("grade")
 def grade_command(
     assignment: Annotated[str, assignment_argument("Assignment id (see `grader list`) or all.")],
@@ -424,8 +467,18 @@ def grade_command(
     cifar_dir: CifarDir = None,
     only: Only = [],  # noqa: B006 - typer reads the default
     k: Pattern = [],  # noqa: B006
+    late_penalty: LatePenalty = None,
+    gradescope_metadata: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Gradescope's submission_metadata.json: with --late-penalty, the penalty for "
+            "its created_at against the due date (a submitter's extension counted).",
+        ),
+    ] = None,
 ) -> None:
     """Grade one submission and print (or write) the report."""
+    late = gradescope_late(gradescope_metadata, late_penalty)
     report = run_grading(
         assignment,
         submission,
@@ -440,6 +493,8 @@ def grade_command(
         device=device,
         cifar_dir=cifar_dir,
     )
+    if late is not None:
+        report = late.applied(report)
     write_outputs(report, format, out)
     finish(report, fail_under)
 
@@ -502,8 +557,23 @@ def batch_command(
     timeout: Timeout = 10.0,
     deadline: Deadline = DEFAULT_DEADLINE,
     cifar_dir: CifarDir = None,
+    due: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATETIME",
+            help="The due date, ISO 8601 with its timezone (2026-12-01T23:59-05:00). A "
+            "submission's time: Gradescope's created_at, Canvas's late mark (a Canvas file "
+            "without it is on time) with the file's time, else the file's time.",
+        ),
+    ] = None,
+    late_penalty: LatePenalty = None,
 ) -> None:
-    """Grade a class in parallel into a resumable gradebook (grades.csv, SQLite, summary)."""
+    """Grade a class in parallel into a resumable gradebook (grades.csv, SQLite, summary).
+
+    Entries named as LMS downloads (Canvas `doejane_1001_5001_layers.py`, Moodle `Jane
+    Doe_12345_assignsubmission_file_`, a Gradescope export's `submission_<id>/` folders)
+    are graded for the LMS's student id, under the file names the student gave."""
+    late = late_policy(due, late_penalty)
     options = grade_options(
         public_only=public_only,
         seed=seed,
@@ -513,7 +583,7 @@ def batch_command(
         cifar_dir=cifar_dir,
     )
     try:
-        result = run_batch(assignment, submissions, out, workers, options)
+        result = run_batch(assignment, submissions, out, workers, options, late=late)
     except (UnknownAssignment, SubmissionError) as error:
         fail(str(error))
     crashed = [row.student for row in result.rows if row.status == "crashed"]
@@ -634,13 +704,96 @@ def bundle_command(
             min=1,
         ),
     ] = DEFAULT_DEADLINE,
+    late_penalty: Annotated[
+        str,
+        typer.Option(
+            metavar="RULE",
+            help=f"Late penalty against Gradescope's due date (a submitter's extension "
+            f"counted): {RULE_HELP}.",
+        ),
+    ] = "0",
 ) -> None:
     """Write a Gradescope autograder zip (setup.sh, run_autograder, grader, reference)."""
     try:
-        written = bundle(assignment, out, deadline)
+        rule = parse_rule(late_penalty)
+    except LatePolicyError as error:
+        fail(str(error))
+    try:
+        written = bundle(assignment, out, deadline, rule)
     except (UnknownAssignment, ReleaseError) as error:
         fail(str(error))
     Console().print(f"wrote {written} (upload it as the Gradescope autograder)")
+
+
+export_app = typer.Typer(help="Write a batch gradebook as an LMS imports it.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+GradebookDir = Annotated[
+    Path, typer.Argument(help="The --out folder of grader batch (holding gradebook.sqlite).")
+]
+ExportOut = Annotated[Path, typer.Option(help="The CSV file to write.")]
+
+
+def write_export(export: Callable[[], Export], out: Path) -> None:
+    """Write the export; the gradebook's students the roster lacks are named on stderr."""
+    try:
+        written = export()
+    except ExportError as error:
+        fail(str(error))
+        raise
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(written.text, encoding="utf-8")
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    if written.unmatched:
+        names = ", ".join(written.unmatched)
+        console.print(
+            f"[yellow]warning:[/yellow] in the gradebook, not in the roster: {escape(names)}"
+        )
+    console.print(f"wrote {out}", markup=False)
+
+
+def assignment_names(assignment: str) -> list[str]:
+    """The assignment's title, when the course pack is at hand (its column may be named so)."""
+    with contextlib.suppress(course.CourseNotFound, UnknownAssignment):
+        return [spec.title for spec in load_assignment(assignment)]
+    return []
+
+
+@export_app.command("canvas")
+def export_canvas(
+    gradebook: GradebookDir,
+    roster: Annotated[
+        Path, typer.Option(help="Canvas's gradebook export (Grades > Export > CSV).")
+    ],
+    out: ExportOut,
+    column: Annotated[
+        str | None,
+        typer.Option(
+            help="The assignment's column (default: the roster's column named like "
+            "the assignment, e.g. 'Layers (123)', else the assignment's name)."
+        ),
+    ] = None,
+) -> None:
+    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, and the
+    assignment's column (blank: no gradable submission, or a broken one)."""
+
+    def export() -> Export:
+        grades = read_gradebook(gradebook)
+        return canvas_csv(grades, roster, assignment_names(grades.assignment), column)
+
+    write_export(export, out)
+
+
+@export_app.command("moodle")
+def export_moodle(
+    gradebook: GradebookDir,
+    out: ExportOut,
+    roster: Annotated[
+        Path | None,
+        typer.Option(help="Moodle's grade export (to match on its Email address or ID number)."),
+    ] = None,
+) -> None:
+    """Moodle's grade import: an identifier column, the name, the grade and feedback."""
+    write_export(lambda: moodle_csv(read_gradebook(gradebook), roster), out)
 
 
 def main() -> None:

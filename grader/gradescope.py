@@ -11,6 +11,7 @@ never put on PYTHONPATH, which every process started below would inherit.
 
 from __future__ import annotations
 
+import shlex
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from grader import course
 from grader.assignments import load_assignment
 from grader.assignments.spec import AssignmentSpec
 from grader.grading import DEFAULT_DEADLINE
+from grader.late import NO_PENALTY, PenaltyRule
 from grader.release import ReleaseError
 
 ENGINE_ROOT = Path(__file__).resolve().parents[1]
@@ -59,8 +61,10 @@ mkdir -p results
 # An unreadable submission still gets a results.json (score 0, and why); exit 2 is ours.
 # --deadline ends the grading, reports written, before Gradescope's own timeout does.
 "$PYTHON" -m grader grade {assignment} submission --format json \\
-    --deadline {deadline:g} --out results/results.json || true
+    --deadline {deadline:g} --out results/results.json{late} || true
 """
+# Gradescope writes submission_metadata.json beside submission/: created_at, the due dates
+LATE_OPTIONS = " \\\n    --late-penalty {rule} --gradescope-metadata submission_metadata.json"
 
 
 def _files(root: Path, names: tuple[str, ...]) -> Iterator[Path]:
@@ -92,17 +96,30 @@ def setup_script(specs: list[AssignmentSpec]) -> str:
     return SETUP_SH.format(requirements=installs)
 
 
+def run_script(assignment: str, deadline: float, late_penalty: PenaltyRule) -> str:
+    """run_autograder, with the late options when there is a penalty to take."""
+    rule = str(late_penalty)
+    late = LATE_OPTIONS.format(rule=shlex.quote(rule)) if late_penalty.rate else ""
+    return RUN_AUTOGRADER.format(assignment=assignment, deadline=deadline, late=late)
+
+
 def _write_script(archive: zipfile.ZipFile, name: str, text: str) -> None:
     info = zipfile.ZipInfo(name)
     info.external_attr = SCRIPT_MODE << 16
     archive.writestr(info, text)
 
 
-def bundle(assignment: str, out: Path, deadline: float = DEFAULT_DEADLINE) -> Path:
+def bundle(
+    assignment: str,
+    out: Path,
+    deadline: float = DEFAULT_DEADLINE,
+    late_penalty: PenaltyRule = NO_PENALTY,
+) -> Path:
     """Write the autograder zip for `assignment` to `out`: the scripts, the engine's source
     and the course pack, all at the root of the archive (Gradescope's /autograder/source).
     `deadline`: the seconds each grading may take (keep it below the autograder timeout set
-    on Gradescope, 600 s by default)."""
+    on Gradescope, 600 s by default); `late_penalty`: the rule run_autograder applies to
+    Gradescope's submission time and due date."""
     specs = load_assignment(assignment)
     if out.suffix != ".zip":
         raise ReleaseError(f"{out}: the autograder bundle must be a .zip file")
@@ -113,7 +130,7 @@ def bundle(assignment: str, out: Path, deadline: float = DEFAULT_DEADLINE) -> Pa
         _write_script(
             archive,
             "run_autograder",
-            RUN_AUTOGRADER.format(assignment=assignment, deadline=deadline),
+            run_script(assignment, deadline, late_penalty),
         )
         for root, names in ((engine, ENGINE_FILES), (pack, COURSE_FILES)):
             for file in _files(root, names):

@@ -63,9 +63,20 @@ def to_results(report: Report) -> dict:
             "problems": [asdict(problem) for problem in report.problems],
             "not_implemented": list(report.not_implemented),
             "waiting": list(report.waiting),
+            **late_data(report),
         },
         round(report.execution_time, 3),
     )
+
+
+def late_data(report: Report) -> dict:
+    """The points before a late penalty and the penalty, where one was taken."""
+    if not report.late_penalty:
+        return {}
+    return {
+        "points_before_late_penalty": report.points,
+        "late_penalty_percent": report.late_penalty,
+    }
 
 
 def envelope(

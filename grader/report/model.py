@@ -18,6 +18,11 @@ def add_scores(scores: Iterable[float]) -> float:
     return round(math.fsum(scores), 6)
 
 
+def after_penalty(points: float, percent: float) -> float:
+    """`points` less `percent` of them (a late penalty)."""
+    return round(points * (100.0 - percent) / 100.0, 6) if percent else points
+
+
 def format_points(points: float) -> str:
     """Points as every report and listing prints them: at most 4 decimals (a quarter of a
     0.05 share), no trailing zeros: 109.5, 0.45, 3."""
@@ -237,10 +242,17 @@ class Report:
     timings: Mapping[str, float] = field(default_factory=dict)  # profiling, never rendered
     deadline_note: str = ""  # set when the grading's deadline left checks unrun: shown first
     locations: Mapping[str, SourceLocation] = field(default_factory=dict)  # function -> def
+    late_penalty: float = 0.0  # percent of the points taken off for lateness (grader.late)
+
+    @property
+    def points(self) -> float:
+        """What the checks earned, before any late penalty."""
+        return add_scores(result.score for result in self.results)
 
     @property
     def score(self) -> float:
-        return add_scores(result.score for result in self.results)
+        """The grade: the points less the late penalty."""
+        return after_penalty(self.points, self.late_penalty)
 
     @property
     def max_score(self) -> float:

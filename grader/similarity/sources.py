@@ -91,15 +91,16 @@ def class_code(
         for name, module in spec.student_modules.items()
     }
     codes, unreadable = [], []
-    for entry in discover(submissions, exclude=out):
-        if outputs.intersection(path.resolve() for path in entry.paths):
-            continue
-        if entry.problem:
-            unreadable.append(Unreadable(entry.student, entry.problem))
-            continue
-        with tempfile.TemporaryDirectory(prefix="grader-similarity-") as scratch:
-            submission = load_submission(entry.paths[0], Path(scratch) / "submission")
-            codes.append(student_code(entry.student, submission, expected))
+    with tempfile.TemporaryDirectory(prefix="grader-similarity-staged-") as staging:
+        for entry in discover(submissions, exclude=out, staging=Path(staging)):
+            if outputs.intersection(path.resolve() for path in entry.paths):
+                continue
+            if entry.problem:
+                unreadable.append(Unreadable(entry.student, entry.problem))
+                continue
+            with tempfile.TemporaryDirectory(prefix="grader-similarity-") as scratch:
+                submission = load_submission(entry.graded, Path(scratch) / "submission")
+                codes.append(student_code(entry.student, submission, expected))
     return codes, unreadable
 
 
