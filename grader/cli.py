@@ -16,15 +16,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
 from grader import __version__, course
 from grader.assignments import UnknownAssignment, assignment_ids, load_assignment
 from grader.assignments.spec import AssignmentSpec
-from grader.batch import run_batch
+from grader.batch import Controls, UnknownStudent, read_history, run_batch
 from grader.checks.recording import ReferenceSource
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
+from grader.feedback import FEEDBACK_FORMATS, chosen_formats
 from grader.gradescope import bundle
 from grader.grading import (
     DEFAULT_DEADLINE,
@@ -36,6 +38,7 @@ from grader.grading import (
 from grader.installed import MissingPackages, require
 from grader.kit import KIT_FILE, Kit, KitError, find_kit, load_kit
 from grader.progress import progress
+from grader.regrade import RegradeError, compare, regrade_markdown
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
 from grader.report.model import Report, format_points
@@ -90,6 +93,9 @@ class Format(str, Enum):
     junit = "junit"
     md = "md"
     html = "html"
+
+
+FeedbackFormat = Enum("FeedbackFormat", {name: name for name in FEEDBACK_FORMATS}, type=str)
 
 
 class Device(str, Enum):
@@ -499,8 +505,31 @@ def batch_command(
     timeout: Timeout = 10.0,
     deadline: Deadline = DEFAULT_DEADLINE,
     cifar_dir: CifarDir = None,
+    force: Annotated[
+        bool, typer.Option(help="Grade again the students this setting already graded.")
+    ] = False,
+    only: Annotated[
+        list[str],
+        typer.Option(
+            "--only",
+            metavar="STUDENT",
+            help="Grade only this student (repeatable); the others stay in grades.csv as they are.",
+        ),
+    ] = [],  # noqa: B006 - typer reads the default
+    retry_errors: Annotated[
+        bool, typer.Option(help="Grade again the entries whose grading was an error.")
+    ] = False,
+    format: Annotated[
+        list[FeedbackFormat],
+        typer.Option(
+            "--format",
+            help="Files per student in OUT/reports (repeatable; the JSON always; "
+            "default: json and txt).",
+        ),
+    ] = [],  # noqa: B006 - typer reads the default
 ) -> None:
-    """Grade a class in parallel into a resumable gradebook (grades.csv, SQLite, summary)."""
+    """Grade a class in parallel into a resumable gradebook (grades.csv, SQLite, summary,
+    summary.html; regrade.md once a student is graded again)."""
     options = grade_options(
         public_only=public_only,
         seed=seed,
@@ -509,13 +538,57 @@ def batch_command(
         device=device,
         cifar_dir=cifar_dir,
     )
+    controls = Controls(
+        force=force,
+        only=tuple(only),
+        retry_errors=retry_errors,
+        formats=chosen_formats(fmt.value for fmt in format),
+    )
     try:
-        result = run_batch(assignment, submissions, out, workers, options)
-    except (UnknownAssignment, SubmissionError) as error:
+        result = run_batch(assignment, submissions, out, workers, options, controls=controls)
+    except (UnknownAssignment, SubmissionError, UnknownStudent) as error:
         fail(str(error))
     crashed = [row.student for row in result.rows if row.status == "crashed"]
     if crashed:
         fail(f"grading could not run for {', '.join(crashed)} (run again to retry them)")
+
+
+@app.command("diff")
+def diff_command(
+    gradebook: Annotated[
+        Path, typer.Argument(help="A `grader batch --out` folder (holding gradebook.sqlite).")
+    ],
+    assignment: Annotated[
+        str | None, typer.Option(help="The assignment, when the gradebook holds several.")
+    ] = None,
+    old: Annotated[
+        str | None,
+        typer.Option(
+            help="Compare against this setting (an id the Settings table lists).", metavar="SETTING"
+        ),
+    ] = None,
+    new: Annotated[
+        str | None,
+        typer.Option(
+            help="Compare this setting's grading (default: each student's latest).",
+            metavar="SETTING",
+        ),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the Markdown here.")] = None,
+) -> None:
+    """After a regrade: per student the old and new score and the checks that flipped,
+    scores gone down first, with a note to each student."""
+    database = gradebook / "gradebook.sqlite"
+    if not database.is_file():
+        fail(f"{gradebook}: no gradebook.sqlite here (the --out folder of grader batch)")
+    try:
+        text = regrade_markdown(compare(read_history(database), assignment, old, new))
+    except RegradeError as error:
+        fail(str(error))
+    if out is None:
+        Console().print(Markdown(text))
+    else:
+        out.write_text(text, encoding="utf-8")
 
 
 @app.command("validate")
