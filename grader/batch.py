@@ -2,9 +2,11 @@
 
 The gradebook (`DIR/gradebook.sqlite`) is the only state, written by this process alone,
 one transaction per student, after the student's report files are in place. A run skips
-every entry whose (student, submission hash, grader version, assignment, seed, options)
-already has a final row, so a run killed at any moment is finished by starting it again;
-`grades.csv` and `summary.md` are regenerated from the gradebook at the end of each run.
+every entry whose (student, submission hash, grader version, assignment, seed, options,
+course pack) already has a final row (and its feedback files), so a run killed at any
+moment is finished by starting it again; `grades.csv`, `summary.md`, `summary.html` and,
+once a student has two gradings, `regrade.md` are regenerated from the gradebook at the end
+of each run. Older gradings stay in the gradebook: a regrade is explained against them.
 
 Entries named as LMS downloads are graded for the student id the LMS gives (`lms_entries`),
 and that mapping, with the submission time, is kept in the gradebook's `lms_students` table;
@@ -42,20 +44,36 @@ from rich.markdown import Markdown
 from grader import __version__
 from grader.assignments import load_assignment
 from grader.assignments.spec import add_points
+from grader.classbook import CRASHED, ERROR, FINAL_STATUSES, GRADED
+from grader.dashboard import (
+    Groups,
+    bin_counts,
+    duplicate_groups,
+    duplicates_markdown,
+    failed_checks,
+    summary_html,
+)
+from grader.feedback import chosen_formats, expected_files, remove_stale, rendered_files
 from grader.grading import GradeOptions, grade, reference_workers_kept, selected_checks
 from grader.installed import require
 from grader.late import LatePolicy, LateVerdict
 from grader.lms_entries import Claim, claim_entries, stage
 from grader.progress import progress
+from grader.regrade import (
+    Grading,
+    RegradeError,
+    Setting,
+    compare,
+    course_digest,
+    regrade_markdown,
+    tally,
+)
 from grader.report.json_report import failure_results, render_json
 from grader.report.model import format_score
 from grader.report.text import render_text
-from grader.submission import SKIPPED_PARTS, SubmissionError, load_submission
+from grader.submission import SKIPPED_PARTS, SOURCE_SUFFIXES, SubmissionError, load_submission
 
 SUBMISSION_SUFFIXES = (".zip", ".py", ".ipynb")
-GRADED, ERROR, CRASHED = "graded", "error", "crashed"  # crashed rows are retried next run
-FINAL_STATUSES = (GRADED, ERROR)
-MOST_FAILED = 10
 BAR_WIDTH = 50
 
 SCHEMA = """
@@ -66,6 +84,7 @@ CREATE TABLE IF NOT EXISTS gradings (
     assignment TEXT NOT NULL,
     seed INTEGER NOT NULL,
     options TEXT NOT NULL,
+    course TEXT NOT NULL,
     graded_at TEXT NOT NULL,
     seconds REAL NOT NULL,
     status TEXT NOT NULL,
@@ -75,7 +94,7 @@ CREATE TABLE IF NOT EXISTS gradings (
     message TEXT NOT NULL,
     report_json TEXT NOT NULL,
     report_text TEXT NOT NULL,
-    PRIMARY KEY (student, sha256, grader_version, assignment, seed, options)
+    PRIMARY KEY (student, sha256, grader_version, assignment, seed, options, course)
 )
 """
 LMS_SCHEMA = """
@@ -92,11 +111,12 @@ CREATE TABLE IF NOT EXISTS lms_students (
 CREATE TABLE IF NOT EXISTS late_penalties (  -- keyed by its grading's key
     student TEXT NOT NULL, sha256 TEXT NOT NULL, grader_version TEXT NOT NULL,
     assignment TEXT NOT NULL, seed INTEGER NOT NULL, options TEXT NOT NULL,
+    course TEXT NOT NULL,
     submitted_at TEXT NOT NULL,
     seconds_late REAL NOT NULL,
     percent REAL NOT NULL,
     rule TEXT NOT NULL,
-    PRIMARY KEY (student, sha256, grader_version, assignment, seed, options)
+    PRIMARY KEY (student, sha256, grader_version, assignment, seed, options, course)
 );
 """
 LMS_COLUMNS = ["lms", "lms_id", "lms_name", "lms_late", "submitted_at", "late_penalty"]
@@ -107,6 +127,7 @@ COLUMNS = [
     "assignment",
     "seed",
     "options",
+    "course",
     "graded_at",
     "seconds",
     "status",
@@ -141,6 +162,7 @@ class GradeTask:
     sha256: str
     options: GradeOptions
     max_score: float
+    formats: tuple[str, ...] = chosen_formats(())
     late: LateVerdict | None = None  # what the submission time costs under the late policy
 
 
@@ -159,6 +181,7 @@ class Outcome:
     report_text: str
     seconds: float = 0.0
     late: LateVerdict | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # md/html feedback, by file name
 
     @property
     def percent(self) -> float:
@@ -186,6 +209,15 @@ class BatchResult:
     @property
     def summary(self) -> Path:
         return self.out / "summary.md"
+
+    @property
+    def dashboard(self) -> Path:
+        return self.out / "summary.html"
+
+    @property
+    def regrade(self) -> Path:
+        """Written once some student has two gradings."""
+        return self.out / "regrade.md"
 
 
 # --- discovering and hashing entries (no student code runs here) ---
@@ -232,6 +264,15 @@ def hash_entry(path: Path) -> tuple[str, str]:
             return load_submission(path, Path(scratch) / "submission").sha256, ""
         except (SubmissionError, OSError) as error:
             return raw_hash(path), str(error).replace(str(path), path.name)
+
+
+def content_digest(entry: Entry) -> str:
+    """What identical work shares: a single file's bytes whatever its name (LMS downloads
+    name each file after its student), else the submission's hash."""
+    path = entry.paths[0]
+    if len(entry.paths) == 1 and path.is_file() and path.suffix in SOURCE_SUFFIXES:
+        return raw_hash(path)
+    return entry.sha256
 
 
 def clash(claim: Claim) -> Entry:
@@ -326,6 +367,7 @@ def grade_task(task: GradeTask) -> Outcome:
         report_text=render_text(report),
         seconds=time.perf_counter() - began,
         late=task.late,
+        files=rendered_files(report, task.student, task.formats),
     )
 
 
@@ -429,6 +471,24 @@ def options_key(options: GradeOptions, late: LatePolicy | None = None) -> str:
     return json.dumps(fields, sort_keys=True, default=str)
 
 
+def columns(connection: sqlite3.Connection) -> list[str]:
+    return [row[1] for row in connection.execute("PRAGMA table_info(gradings)")]
+
+
+def upgrade(connection: sqlite3.Connection) -> None:
+    """A gradebook written before the course pack was part of a grading's key gets the
+    column (empty: unrecorded), its rows kept in their order."""
+    if "course" in columns(connection):
+        return
+    kept = ", ".join(name for name in COLUMNS if name != "course")
+    connection.executescript(  # one transaction: a run killed here leaves the old table
+        "BEGIN; ALTER TABLE gradings RENAME TO gradings_before_course;"
+        f"{SCHEMA};"
+        f"INSERT INTO gradings ({kept}, course) SELECT {kept}, '' FROM gradings_before_course"
+        " ORDER BY rowid; DROP TABLE gradings_before_course; COMMIT;"
+    )
+
+
 class Gradebook:
     """The SQLite record of every grading; one transaction per student."""
 
@@ -443,20 +503,28 @@ class Gradebook:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute(SCHEMA)
         self.connection.executescript(LMS_SCHEMA)
-        self.run = (__version__, assignment, options.seed, options_key(options, late))
+        upgrade(self.connection)
+        self.run = (
+            __version__,
+            assignment,
+            options.seed,
+            options_key(options, late),
+            course_digest(),
+        )
 
     def close(self) -> None:
         self.connection.close()
 
-    def finished(self) -> set[tuple[str, str]]:
-        """(student, sha256) of the final rows for this grader version, assignment, seed
-        and options: what a run skips."""
+    def finished(self) -> dict[tuple[str, str], str]:
+        """(student, sha256) -> status of the final rows for this grader version,
+        assignment, seed, options and course pack: what a run skips."""
         rows = self.connection.execute(
-            "SELECT student, sha256 FROM gradings WHERE grader_version = ? AND assignment = ?"
-            " AND seed = ? AND options = ? AND status IN (?, ?)",
+            "SELECT student, sha256, status FROM gradings WHERE grader_version = ?"
+            " AND assignment = ? AND seed = ? AND options = ? AND course = ?"
+            " AND status IN (?, ?)",
             (*self.run, *FINAL_STATUSES),
         )
-        return set(rows)
+        return {(student, sha256): status for student, sha256, status in rows}
 
     def record(self, outcome: Outcome) -> None:
         """Commit one row (a crashed row of the same key is replaced)."""
@@ -484,7 +552,7 @@ class Gradebook:
             if outcome.late is not None:
                 late = outcome.late
                 self.connection.execute(
-                    "INSERT OR REPLACE INTO late_penalties VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT OR REPLACE INTO late_penalties VALUES ({', '.join('?' * 11)})",
                     (*values[:2], *self.run, late.submitted_at, late.seconds_late)
                     + (late.percent, late.rule),
                 )
@@ -509,15 +577,15 @@ class Gradebook:
         }
 
     def load(self, keys: dict[str, str]) -> list[Outcome]:
-        """The rows of these (student: sha256) for this run's version, assignment, seed and
-        options, by student."""
+        """The rows of these (student: sha256) for this run's version, assignment, seed,
+        options and course pack, by student."""
         rows = []
         for student, sha256 in sorted(keys.items()):
             key = (student, sha256, *self.run)
             row = self.connection.execute(
                 "SELECT status, score, max_score, functions, message, report_json, report_text,"
                 " seconds FROM gradings WHERE student = ? AND sha256 = ? AND grader_version = ?"
-                " AND assignment = ? AND seed = ? AND options = ?",
+                " AND assignment = ? AND seed = ? AND options = ? AND course = ?",
                 key,
             ).fetchone()
             if row is not None:
@@ -526,7 +594,7 @@ class Gradebook:
                 late = self.connection.execute(
                     "SELECT submitted_at, seconds_late, percent, rule FROM late_penalties"
                     " WHERE student = ? AND sha256 = ? AND grader_version = ? AND assignment = ?"
-                    " AND seed = ? AND options = ?",
+                    " AND seed = ? AND options = ? AND course = ?",
                     key,
                 ).fetchone()
                 verdict = LateVerdict(*late) if late else None
@@ -556,6 +624,19 @@ def student_row(entry: Entry) -> tuple:
     )
 
 
+def read_history(path: Path) -> list[Grading]:
+    """Every grading the gradebook at `path` holds, oldest first (a row recorded before
+    the course pack was keyed has an empty course). Only reads."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        course = "course" if "course" in columns(connection) else "''"
+        rows = connection.execute(
+            f"SELECT student, sha256, grader_version, assignment, seed, options, {course},"
+            " status, score, max_score, message, report_json FROM gradings"
+            " ORDER BY graded_at, rowid"
+        ).fetchall()
+    return [Grading(row[0], row[1], Setting(*row[2:7]), *row[7:]) for row in rows]
+
+
 @dataclass
 class Recorder:
     """Stores each outcome: report files first, then the gradebook row, so a run killed in
@@ -564,10 +645,11 @@ class Recorder:
     reports: Path
     book: Gradebook
     keys: dict[str, str]  # student -> sha256 of the rows grades.csv shows
+    formats: tuple[str, ...] = chosen_formats(())
     graded: list[str] = field(default_factory=list)
 
     def __call__(self, outcome: Outcome) -> None:
-        write_reports(self.reports, outcome)
+        write_reports(self.reports, outcome, self.formats)
         self.book.record(outcome)
         self.keys[outcome.student] = outcome.sha256
         self.graded.append(outcome.student)
@@ -576,12 +658,12 @@ class Recorder:
 # --- files: reports, grades.csv, summary.md ---
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
     """Write a temporary file next to `path` and rename it over: readers (and a run killed
     half-way) see the old file or the new one, never a part."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        handle.write(text)
+    with temporary.open("wb") as handle:
+        handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
@@ -593,9 +675,15 @@ def remove_temporaries(directory: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def write_reports(reports: Path, outcome: Outcome) -> None:
+def write_reports(reports: Path, outcome: Outcome, formats: tuple[str, ...]) -> None:
+    """A student's JSON report and the feedback files of `formats`, stale ones removed."""
+    remove_stale(reports, outcome.student, formats)
     write_atomic(reports / f"{outcome.student}.json", outcome.report_json)
-    write_atomic(reports / f"{outcome.student}.txt", outcome.report_text)
+    if "txt" in formats:
+        write_atomic(reports / f"{outcome.student}.txt", outcome.report_text)
+    for name, content in sorted(outcome.files.items()):
+        (reports / name).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(reports / name, content)
 
 
 def points(value: float) -> str:
@@ -614,7 +702,8 @@ def grades_csv(
     students: Mapping[str, tuple[str, ...]] | None = None,
 ) -> str:
     """One line per student: totals (after any late penalty), status, points per function,
-    any message, then who the LMS says the student is and the late penalty."""
+    any message, then who the LMS says the student is and the late penalty; an entry that
+    could not be graded has blank scores (no grade, not a zero)."""
     students = students or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -624,12 +713,13 @@ def grades_csv(
         functions = [
             points(row.functions[name][0]) if name in row.functions else "" for name in maxima
         ]
+        graded = row.status == GRADED
         writer.writerow(
             [
                 row.student,
-                points(row.score),
+                points(row.score) if graded else "",
                 points(row.max_score),
-                points(row.percent),
+                points(row.percent) if graded else "",
                 row.status,
                 *functions,
                 row.message,
@@ -643,8 +733,8 @@ def grades_csv(
 def histogram(percents: list[float]) -> list[str]:
     """How many students fall in each 10% bin (100% in the last), with a bar scaled to
     at most BAR_WIDTH characters."""
-    counts = collections.Counter(min(int(percent // 10), 9) for percent in percents)
-    largest = max(counts.values(), default=1)
+    counts = bin_counts(percents)
+    largest = max(counts) or 1
     lines = []
     for bin_ in range(10):
         upper = "]" if bin_ == 9 else ")"
@@ -655,18 +745,9 @@ def histogram(percents: list[float]) -> list[str]:
     return lines
 
 
-def most_failed(rows: list[Outcome], most: int = MOST_FAILED) -> list[tuple[str, int]]:
-    """The checks (by test name) failed by the most students, ties by name."""
-    counts: collections.Counter[str] = collections.Counter()
-    for row in rows:
-        tests = json.loads(row.report_json).get("tests", [])
-        counts.update({test["name"] for test in tests if test["status"] == "failed"})
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]
-
-
-def summary_markdown(assignment: str, rows: list[Outcome]) -> str:
+def summary_markdown(assignment: str, rows: list[Outcome], duplicates: Groups = ()) -> str:
     """The class at a glance: statuses, percent statistics and histogram over the graded
-    students, and the checks failed most often."""
+    students, the checks failed most often, and identical submissions."""
     graded = [row for row in rows if row.status == GRADED]
     percents = [row.percent for row in graded]
     statuses = collections.Counter(row.status for row in rows)
@@ -684,17 +765,68 @@ def summary_markdown(assignment: str, rows: list[Outcome]) -> str:
         )
     lines += ["", "## Score distribution (percent)", "", "```", *histogram(percents), "```", ""]
     lines += ["## Checks failed most often", "", "| check | students |", "|---|---:|"]
-    for name, count in most_failed(graded):
-        escaped = name.replace("|", "\\|")
-        lines.append(f"| {escaped} | {count} |")
+    for check in failed_checks(graded):
+        escaped = check.name.replace("|", "\\|")
+        lines.append(f"| {escaped} | {check.students} |")
     errors = [row for row in rows if row.status != GRADED]
     if errors:
         lines += ["", "## Not graded", ""]
         lines += [f"- {row.student} ({row.status}): {row.message}" for row in errors]
+    lines += duplicates_markdown(duplicates)
     return "\n".join(lines) + "\n"
 
 
 # --- the entry point ---
+
+
+class UnknownStudent(ValueError):
+    """--only names a student the class folder has no entry for (a usage error)."""
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Which entries a run grades and what it writes per student: `force` grades again
+    those the gradebook already has, `only` limits the run to these students (the others
+    stay as they are in grades.csv), `retry_errors` grades again those whose grading was
+    an error; `formats` are the files written per student (`feedback.chosen_formats`)."""
+
+    force: bool = False
+    only: tuple[str, ...] = ()
+    retry_errors: bool = False
+    formats: tuple[str, ...] = chosen_formats(())
+
+    def check_students(self, entries: list[Entry]) -> None:
+        known = {entry.student for entry in entries}
+        for student in self.only:
+            if student not in known:
+                raise UnknownStudent(f"--only {student}: no entry for this student")
+
+    def grades(self, entry: Entry, finished: dict[tuple[str, str], str], reports: Path) -> bool:
+        """Whether this run grades `entry`: not yet graded in this setting (or its feedback
+        files are missing), or forced, or an error to retry; and chosen by --only."""
+        if self.only and entry.student not in self.only:
+            return False
+        status = finished.get((entry.student, entry.sha256))
+        if status is None or self.force or (self.retry_errors and status == ERROR):
+            return True
+        needed = expected_files(entry.student, self.formats, graded=status == GRADED)
+        return not all((reports / name).is_file() for name in needed)
+
+
+def write_regrade(out: Path, setting: Setting, students: set[str], console: Console) -> None:
+    """regrade.md: each student's grading in this setting against their previous one,
+    once some student has two (none: no file)."""
+    history = [g for g in read_history(out / "gradebook.sqlite") if g.student in students]
+    try:
+        comparison = compare(history, setting.assignment, new=setting.id)
+    except RegradeError:  # no final grading in this setting: an empty class, all crashed
+        comparison = None
+    target = out / "regrade.md"
+    if comparison is None or not comparison.changes:
+        target.unlink(missing_ok=True)
+        return
+    write_atomic(target, regrade_markdown(comparison))
+    console.print(f"{target.name}: {tally(comparison)}", highlight=False)
 
 
 def run_batch(
@@ -706,13 +838,16 @@ def run_batch(
     *,
     console: Console | None = None,
     late: LatePolicy | None = None,
+    controls: Controls = Controls(),
 ) -> BatchResult:
-    """Grade every entry of `submissions` not yet in `out`'s gradebook, then regenerate
-    grades.csv and summary.md and print the summary (on `console`, default stdout). With
-    a `late` policy each score is the points less the penalty its submission time costs.
+    """Grade every entry of `submissions` not yet in `out`'s gradebook (as `controls` say),
+    then regenerate grades.csv, summary.md, summary.html and regrade.md and print the
+    summary (on `console`, default stdout). With a `late` policy each score is the points
+    less the penalty its submission time costs.
 
-    Raises UnknownAssignment, SubmissionError when `submissions` is not a folder, and
-    MissingPackages before any student is graded.
+    Raises UnknownAssignment, SubmissionError when `submissions` is not a folder,
+    UnknownStudent for an --only student without an entry, and MissingPackages, all before
+    any student is graded.
     """
     maxima = function_maxima(assignment, options.public_only)
     require(load_assignment(assignment))
@@ -725,18 +860,27 @@ def run_batch(
     max_score = sum(maxima.values())
 
     def task(entry: Entry) -> GradeTask:
-        path = entry.graded or entry.paths[0]
-        verdict = late_verdict(entry, late)
-        return GradeTask(assignment, entry.student, path, entry.sha256, options, max_score, verdict)
+        return GradeTask(
+            assignment,
+            entry.student,
+            entry.graded or entry.paths[0],
+            entry.sha256,
+            options,
+            max_score,
+            controls.formats,
+            late_verdict(entry, late),
+        )
 
     book = Gradebook(out / "gradebook.sqlite", assignment, options, late)
     staging = tempfile.TemporaryDirectory(prefix="grader-batch-staging-")
     with contextlib.closing(book), staging:
         entries = discover(Path(submissions), exclude=out, staging=Path(staging.name))
+        controls.check_students(entries)
         book.record_students(entries)
         finished = book.finished()
-        todo = [entry for entry in entries if (entry.student, entry.sha256) not in finished]
-        record = Recorder(reports, book, {entry.student: entry.sha256 for entry in entries})
+        todo = [entry for entry in entries if controls.grades(entry, finished, reports)]
+        keys = {entry.student: entry.sha256 for entry in entries}
+        record = Recorder(reports, book, keys, controls.formats)
         for entry in todo:
             if entry.problem:
                 record(failure(task(entry), ERROR, entry.problem))
@@ -744,10 +888,16 @@ def run_batch(
         grade_with_progress(tasks, workers or os.cpu_count() or 1, record)
         rows = book.load(record.keys)
         students = book.students()
+        setting = Setting(*book.run)
     write_atomic(out / "grades.csv", grades_csv(rows, maxima, students))
-    summary = summary_markdown(assignment, rows)
+    duplicates = duplicate_groups({entry.student: content_digest(entry) for entry in entries})
+    summary = summary_markdown(assignment, rows, duplicates)
     write_atomic(out / "summary.md", summary)
-    (console or Console()).print(Markdown(summary))
+    dashboard = summary_html(assignment, rows, list(maxima), duplicates)
+    write_atomic(out / "summary.html", dashboard)
+    shown = console or Console()
+    shown.print(Markdown(summary))
+    write_regrade(out, setting, set(keys), shown)
     done = set(record.graded)
     skipped = tuple(entry.student for entry in entries if entry.student not in done)
     return BatchResult(out, tuple(sorted(done)), skipped, tuple(rows))

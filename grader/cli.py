@@ -17,15 +17,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
 from grader import __version__, course
 from grader.assignments import UnknownAssignment, assignment_ids, load_assignment
 from grader.assignments.spec import AssignmentSpec
-from grader.batch import run_batch
+from grader.batch import Controls, UnknownStudent, read_history, run_batch
 from grader.checks.recording import ReferenceSource
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
+from grader.feedback import FEEDBACK_FORMATS, chosen_formats
 from grader.gradescope import bundle
 from grader.grading import (
     DEFAULT_DEADLINE,
@@ -47,6 +49,7 @@ from grader.late import (
 )
 from grader.lms_export import Export, ExportError, canvas_csv, moodle_csv, read_gradebook
 from grader.progress import progress
+from grader.regrade import RegradeError, compare, regrade_markdown
 from grader.release import ReleaseError, release, validate
 from grader.report.json_report import failure_results
 from grader.report.model import Report, format_points
@@ -104,6 +107,9 @@ class Format(str, Enum):
     junit = "junit"
     md = "md"
     html = "html"
+
+
+FeedbackFormat = Enum("FeedbackFormat", {name: name for name in FEEDBACK_FORMATS}, type=str)
 
 
 class Device(str, Enum):
@@ -567,8 +573,31 @@ def batch_command(
         ),
     ] = None,
     late_penalty: LatePenalty = None,
+    force: Annotated[
+        bool, typer.Option(help="Grade again the students this setting already graded.")
+    ] = False,
+    only: Annotated[
+        list[str],
+        typer.Option(
+            "--only",
+            metavar="STUDENT",
+            help="Grade only this student (repeatable); the others stay in grades.csv as they are.",
+        ),
+    ] = [],  # noqa: B006 - typer reads the default
+    retry_errors: Annotated[
+        bool, typer.Option(help="Grade again the entries whose grading was an error.")
+    ] = False,
+    format: Annotated[
+        list[FeedbackFormat],
+        typer.Option(
+            "--format",
+            help="Files per student in OUT/reports (repeatable; the JSON always; "
+            "default: json and txt).",
+        ),
+    ] = [],  # noqa: B006 - typer reads the default
 ) -> None:
-    """Grade a class in parallel into a resumable gradebook (grades.csv, SQLite, summary).
+    """Grade a class in parallel into a resumable gradebook (grades.csv, SQLite, summary,
+    summary.html; regrade.md once a student is graded again).
 
     Entries named as LMS downloads (Canvas `doejane_1001_5001_layers.py`, Moodle `Jane
     Doe_12345_assignsubmission_file_`, a Gradescope export's `submission_<id>/` folders)
@@ -582,9 +611,17 @@ def batch_command(
         device=device,
         cifar_dir=cifar_dir,
     )
+    controls = Controls(
+        force=force,
+        only=tuple(only),
+        retry_errors=retry_errors,
+        formats=chosen_formats(fmt.value for fmt in format),
+    )
     try:
-        result = run_batch(assignment, submissions, out, workers, options, late=late)
-    except (UnknownAssignment, SubmissionError) as error:
+        result = run_batch(
+            assignment, submissions, out, workers, options, late=late, controls=controls
+        )
+    except (UnknownAssignment, SubmissionError, UnknownStudent) as error:
         fail(str(error))
     crashed = [row.student for row in result.rows if row.status == "crashed"]
     if crashed:
@@ -641,6 +678,44 @@ def similarity_command(
     for line in summary_lines(findings):
         console.print(line, markup=False, soft_wrap=True)
     console.print(f"wrote {out / HTML_FILE} and {out / CSV_FILE}", markup=False, soft_wrap=True)
+
+
+@app.command("diff")
+def diff_command(
+    gradebook: Annotated[
+        Path, typer.Argument(help="A `grader batch --out` folder (holding gradebook.sqlite).")
+    ],
+    assignment: Annotated[
+        str | None, typer.Option(help="The assignment, when the gradebook holds several.")
+    ] = None,
+    old: Annotated[
+        str | None,
+        typer.Option(
+            help="Compare against this setting (an id the Settings table lists).", metavar="SETTING"
+        ),
+    ] = None,
+    new: Annotated[
+        str | None,
+        typer.Option(
+            help="Compare this setting's grading (default: each student's latest).",
+            metavar="SETTING",
+        ),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the Markdown here.")] = None,
+) -> None:
+    """After a regrade: per student the old and new score and the checks that flipped,
+    scores gone down first, with a note to each student."""
+    database = gradebook / "gradebook.sqlite"
+    if not database.is_file():
+        fail(f"{gradebook}: no gradebook.sqlite here (the --out folder of grader batch)")
+    try:
+        text = regrade_markdown(compare(read_history(database), assignment, old, new))
+    except RegradeError as error:
+        fail(str(error))
+    if out is None:
+        Console().print(Markdown(text))
+    else:
+        out.write_text(text, encoding="utf-8")
 
 
 @app.command("validate")

@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -80,7 +80,8 @@ class Submission:
         return provenance(self.definitions, expected)
 
 
-def _keep(relative: PurePosixPath) -> bool:
+def is_kept(relative: PurePosixPath) -> bool:
+    """Whether a file is work, not junk (caches, checkouts, hidden and archiver files)."""
     return not any(part in SKIPPED_PARTS or part.startswith(".") for part in relative.parts)
 
 
@@ -96,7 +97,7 @@ def _copy_tree(source: Path, target: Path) -> tuple[str, ...]:
     total, left_out = 0, []
     for path in sorted(source.rglob("*")):
         relative = PurePosixPath(path.relative_to(source).as_posix())
-        if path.is_symlink() or not path.is_file() or not _keep(relative):
+        if path.is_symlink() or not path.is_file() or not is_kept(relative):
             continue
         size = path.stat().st_size
         if size > MAX_FILE_BYTES and path.suffix not in SOURCE_SUFFIXES:
@@ -139,7 +140,7 @@ def _extract_zip(archive: Path, target: Path) -> None:
                 relative = PurePosixPath(member.filename)
                 if relative.is_absolute() or ".." in relative.parts:
                     raise SubmissionError(f"{archive}: unsafe path in archive: {member.filename}")
-                if member.is_dir() or not _keep(relative):
+                if member.is_dir() or not is_kept(relative):
                     continue
                 destination = target / relative
                 destination.parent.mkdir(parents=True, exist_ok=True)
@@ -178,11 +179,13 @@ def _unwrap(target: Path) -> PurePosixPath:
         inner.rmdir()
 
 
-def _digest(directory: Path) -> str:
+def tree_digest(directory: Path, keep: Callable[[PurePosixPath], bool] | None = None) -> str:
+    """A digest of a folder's files (those `keep` accepts) by relative path and content."""
     digest = hashlib.sha256()
     for path in sorted(directory.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
+        relative = PurePosixPath(path.relative_to(directory).as_posix())
+        if path.is_file() and (keep is None or keep(relative)):
+            digest.update(str(relative).encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -235,4 +238,4 @@ def load_submission(path: Path, target: Path) -> Submission:
     notebooks = {module: origin.notebook for module, origin in origins.items()}
     definitions, notes = find_definitions(target, notebooks)
     notes = _left_out_note(left_out) + notes
-    return Submission(target, _digest(target), definitions, notes, origins, modules)
+    return Submission(target, tree_digest(target), definitions, notes, origins, modules)

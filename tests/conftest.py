@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import fcntl
 import functools
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 
 from grader.assignments import load_assignment
 from grader.assignments.spec import AssignmentSpec
+from grader.checks.mistakes import named_mistakes
 from grader.grading import GradeOptions, grade, reference_workers_kept
 from grader.installed import MissingPackages, require
 from grader.release import release
@@ -71,14 +71,13 @@ def assignment_of(path: Path) -> str:
     return parts[1] if parts[0] == REALISTIC.name else parts[0]
 
 
-KNOWN_MISTAKE = re.compile(r"(?:Known|Likely) mistake \(([^)]+)\)")
 MODIFIED_INPUT = "modifies-input"
 
 
 def diagnoses(feedback: str) -> set[str]:
     """The mistakes a failed check's feedback names: known-mistake keys, and
     "modifies-input" for the in-place check's own diagnosis (it says which argument)."""
-    named = set(KNOWN_MISTAKE.findall(feedback))
+    named = set(named_mistakes(feedback))
     if "modified its argument" in feedback:
         named.add(MODIFIED_INPUT)
     return named

@@ -23,7 +23,16 @@ import pytest
 from conftest import CORPUS, ROOT, copy_reference, submission_with
 from rich.console import Console
 
-from grader.batch import BatchResult, GradeTask, Outcome, grade_all, run_batch
+from grader.batch import (
+    BatchResult,
+    Controls,
+    Entry,
+    GradeTask,
+    Outcome,
+    UnknownStudent,
+    grade_all,
+    run_batch,
+)
 from grader.grading import GradeOptions
 
 OPTIONS = GradeOptions(timeout=5.0)
@@ -140,8 +149,9 @@ def test_broken_entries_say_why(whole_class: WholeClass) -> None:
     assert grades["broken"]["message"].startswith("broken.zip: not a valid zip file")
     assert "not a submission" in grades["notes"]["message"]
     assert "twice.py, twice.zip" in grades["twice"]["message"]
-    for student in ERRORS:
-        assert grades[student]["score"] == "0.00" and grades[student]["affine_forward"] == ""
+    for student in ERRORS:  # no grade, not a zero
+        assert grades[student]["score"] == grades[student]["percent"] == ""
+        assert grades[student]["affine_forward"] == ""
     assert grades["sys_exit_at_import"]["score"] == "0.00"
     report = json.loads((result.out / "reports" / "broken.json").read_text())
     assert report["score"] == 0 and "not a valid zip file" in report["output"]
@@ -291,3 +301,29 @@ def test_a_dying_grading_process_costs_only_its_own_student(tmp_path: Path) -> N
     assert sorted(outcome.student for outcome in outcomes) == students
     statuses = {outcome.student: outcome.status for outcome in outcomes}
     assert statuses == {name: "crashed" if name == "bob" else "graded" for name in students}
+
+
+def test_controls_choose_who_is_graded(tmp_path: Path) -> None:
+    """--force, --only, --retry-errors and --format, on what the gradebook holds: ana
+    graded, bob an error, cem crashed (never final), dee new."""
+    entries = {
+        name: Entry(name, (tmp_path / f"{name}.py",), name * 4)
+        for name in ["ana", "bob", "cem", "dee"]
+    }
+    finished = {("ana", "ana" * 4): "graded", ("bob", "bob" * 4): "error"}
+    for name in ("ana.json", "ana.txt", "bob.json", "bob.txt"):
+        (tmp_path / name).write_text("{}")
+
+    def chosen(controls: Controls) -> list[str]:
+        return [
+            name for name, entry in entries.items() if controls.grades(entry, finished, tmp_path)
+        ]
+
+    assert chosen(Controls()) == ["cem", "dee"]
+    assert chosen(Controls(retry_errors=True)) == ["bob", "cem", "dee"]
+    assert chosen(Controls(force=True, only=("ana", "bob"))) == ["ana", "bob"]
+    assert chosen(Controls(only=("ana",))) == []
+    # an HTML report asked for where there is none: graded again (an error row has none)
+    assert chosen(Controls(formats=("json", "html"))) == ["ana", "cem", "dee"]
+    with pytest.raises(UnknownStudent, match="--only eve: no entry"):
+        Controls(only=("eve",)).check_students(list(entries.values()))

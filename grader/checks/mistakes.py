@@ -8,6 +8,7 @@ student's (`Match`)."""
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -68,6 +69,15 @@ def name_mistake(
     if exact:
         return exact[0] if len(set(exact)) == 1 else None
     return likely[0] if likely else None
+
+
+# How a feedback names a mistake (`verdict`'s words), read back by what counts them.
+NAMED = re.compile(r"(?:Known|Likely) mistake \(([^)]+)\)")
+
+
+def named_mistakes(feedback: str) -> list[str]:
+    """The keys of the mistakes a check's feedback names, in order."""
+    return NAMED.findall(feedback)
 
 
 def verdict(mistake: Variant, match: Match) -> str:

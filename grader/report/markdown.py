@@ -78,16 +78,25 @@ def image_folder(target: Path) -> Path:
     return target.with_name(f"{target.stem}_plots")
 
 
-def write_markdown(report: Report, target: Path) -> None:
-    """The report at `target`, its plots as PNG files in `image_folder(target)`."""
-    folder = image_folder(target)
+def markdown_files(report: Report, name: str) -> dict[str, bytes]:
+    """The report as the file `name` and its plots as PNG files in `image_folder(name)`,
+    by path relative to the folder they go in."""
+    folder = image_folder(Path(name))
+    files: dict[str, bytes] = {}
     images: dict[Plot, str] = {}
     for result in report.results:
         for plot in result.attachments.plots:
             if plot not in images:
                 slug = re.sub(r"[^\w.-]", "_", result.function)
-                name = f"{len(images) + 1:02d}-{slug}.png"
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / name).write_bytes(plot_png(plot))
-                images[plot] = f"{folder.name}/{name}"
-    target.write_text(render_markdown(report, images), encoding="utf-8")
+                images[plot] = f"{folder.name}/{len(images) + 1:02d}-{slug}.png"
+                files[images[plot]] = plot_png(plot)
+    files[name] = render_markdown(report, images).encode("utf-8")
+    return files
+
+
+def write_markdown(report: Report, target: Path) -> None:
+    """The report at `target`, its plots as PNG files in `image_folder(target)`."""
+    for relative, data in markdown_files(report, target.name).items():
+        path = target.parent / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

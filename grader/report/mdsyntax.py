@@ -30,3 +30,12 @@ def fenced(text: str) -> list[str]:
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return [fence, text, fence]
+
+
+def quoted_text(markdown: str) -> str:
+    """The text `fenced` quotes at the start of `markdown` (a results.json test's `md`
+    output: the feedback, then its tables), or `markdown` itself when it starts otherwise."""
+    fence, _, rest = markdown.partition("\n")
+    if not re.fullmatch("```+", fence):
+        return markdown
+    return rest.partition(f"\n{fence}")[0]
