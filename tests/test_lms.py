@@ -330,7 +330,7 @@ def test_a_gradebook_from_before_lms_ids_is_still_exported(tmp_path: Path) -> No
     with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
         db.execute(SCHEMA)
         db.execute(
-            "INSERT INTO gradings VALUES ('doejane', 'h', '0.1.0', 'layers', 0, '{}', 't', 1.0,"
+            "INSERT INTO gradings VALUES ('doejane', 'h', '0.1.0', 'layers', 0, '{}', '', 't', 1.0,"
             " 'graded', 5.0, 10.0, '{}', '', '{}', '')"
         )
     grades = read_gradebook(tmp_path / "out")
