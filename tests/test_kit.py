@@ -28,7 +28,7 @@ from grader.checks import CHECKS
 from grader.checks.recording import ReferenceSource, Tape
 from grader.grading import NOT_IN_KIT, GradeOptions, grade
 from grader.kit import KIT_FILE, load_kit
-from grader.report.json_report import test_output
+from grader.report import json_report
 from grader.report.model import Report
 from grader.sandbox import codec
 from grader.starter import BEGIN, END, reference_submission, starter_submission
@@ -297,7 +297,7 @@ def test_a_fresh_venv_from_the_kit_checks_like_the_instructor(
         theirs = grade("layers", path, OPTIONS)
         got = json.loads(out.read_text())["tests"]
         assert [(t["name"], t["score"], t["output"]) for t in got] == [
-            (r.name, r.score, test_output(r)[0]) for r in theirs.results
+            (r.name, r.score, json_report.test_output(r)[0]) for r in theirs.results
         ]
     in_kit = _run([str(venv / "bin" / "grader"), "check", "layers", "."], kit, env)
     assert in_kit.returncode == 0 and "Visible checks: 0/" in in_kit.stdout, in_kit.stderr
