@@ -13,11 +13,14 @@ import pytest
 
 from grader.assignments import load_assignment
 from grader.assignments.spec import AssignmentSpec
+from grader.checks import CHECKS
 from grader.checks.mistakes import named_mistakes
+from grader.checks.recording import ReferenceSource, Tape
 from grader.grading import GradeOptions, grade, reference_workers_kept
 from grader.installed import MissingPackages, require
+from grader.kit import KIT_FILE, load_kit
 from grader.release import release
-from grader.report.model import Report
+from grader.report.model import CheckResult, Report
 from grader.starter import reference_submission, starter_modules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -228,3 +231,17 @@ def kits(tmp_path_factory: pytest.TempPathFactory, testrun_uid: str) -> Released
     root = tmp_path_factory.getbasetemp().parent / f"kits-{testrun_uid}"
     root.mkdir(exist_ok=True)
     return ReleasedKits(root)
+
+
+def kit_replay(assignment: str, path: Path, options: GradeOptions, kit_folder: Path) -> Report:
+    """What `grader check` gives from a released kit: the kit's public checks, answered
+    from its recorded tape."""
+    kit = load_kit(kit_folder / KIT_FILE)
+    with kit.in_use():
+        source = ReferenceSource(Tape(answers=kit.source.tape.answers), replay=True)
+        return grade(assignment, path, options, source)
+
+
+def kit_checks(report: Report) -> tuple[CheckResult, ...]:
+    """The results of the checks a kit runs: visible ones its recorded answers decide."""
+    return tuple(r for r in report.results if r.visibility == "visible" and CHECKS[r.kind].kit)

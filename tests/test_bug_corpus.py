@@ -5,6 +5,7 @@ other: a fragment's MISTAKE is the only name its function may get)."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,9 +18,12 @@ from conftest import (
     CORPORA,
     FAST,
     assignment_of,
+    bound_names,
     diagnoses,
     fragment_constants,
     functions_at_risk,
+    kit_checks,
+    kit_replay,
     points_by_function,
     submission_with,
 )
@@ -31,6 +35,27 @@ from grader.checks.implementations import StudentImplementation
 from grader.report.model import CheckResult
 
 BUGS = sorted(CORPORA.glob("*/bugs/*/*.py"))
+
+
+def keeps_module_state(fragment: Path) -> bool:
+    """Whether the fragment binds a module-level variable (its metadata constants aside):
+    its functions then answer after other checks ran in the worker as they would not in a
+    public-only run, so a full grading's public verdicts are not a kit's."""
+    tree = ast.parse(fragment.read_text())
+    functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    return any(not name.isupper() for name in bound_names(tree) - functions)
+
+
+# the first fragment of each function that keeps no module state
+KIT_REPLAYED = {
+    min(p for p in f.parent.glob("*.py") if not keeps_module_state(p))
+    for f in BUGS
+    if any(not keeps_module_state(p) for p in f.parent.glob("*.py"))
+}
+
+
+def kit_verdicts(results: tuple[CheckResult, ...]) -> list[tuple[str, float, bool, str]]:
+    return [(r.name, r.score, r.passed, r.feedback) for r in results]
 
 
 @pytest.fixture
@@ -87,7 +112,10 @@ def test_a_grading_calls_only_student_functions_the_spec_knows(assignment: str) 
     "fragment", BUGS, ids=lambda p: f"{assignment_of(p)}/{p.parent.name}/{p.stem}"
 )
 def test_mistake_loses_points_on_its_function_only(
-    fragment: Path, tmp_path: Path, student_calls: dict[str, set[str]]
+    fragment: Path,
+    tmp_path: Path,
+    student_calls: dict[str, set[str]],
+    kits: dict[str, Path],
 ) -> None:
     """Only the functions at risk are graded, which is as good as grading them all: a
     function's points depend on the student functions its checks call (itself, its
@@ -96,7 +124,11 @@ def test_mistake_loses_points_on_its_function_only(
     helpers and other functions their bodies name, read with ast). A function none of whose
     calls reach a name the fragment binds runs the same code as in the correct submission,
     which scores full marks; each check reseeds the worker and a crash restarts it, so
-    nothing else carries over from one function's checks to another's."""
+    nothing else carries over from one function's checks to another's.
+
+    The first fragment of each function is also checked as a student kit would check it:
+    `grader check` from the released kit (its recorded answers, failure paths included)
+    gives, check by check, this grading's public verdicts and feedback."""
     target = fragment.parent.name
     assignment = assignment_of(fragment)
     (spec,) = load_assignment(assignment)
@@ -105,7 +137,12 @@ def test_mistake_loses_points_on_its_function_only(
     at_risk = functions_at_risk(spec, submission, fragment)
     allowed = {target, *constants.get("MAY_LOSE", [])}
     assert allowed <= set(at_risk), f"MAY_LOSE names functions {target} cannot reach"
-    report = grading.grade(assignment, submission, replace(FAST, only=at_risk))
+    options = replace(FAST, only=at_risk)
+    report = grading.grade(assignment, submission, options)
+    if fragment in KIT_REPLAYED:
+        public = replace(options, public_only=True)
+        kit = kit_replay(assignment, submission, public, kits[assignment])
+        assert kit_verdicts(kit.results) == kit_verdicts(kit_checks(report))
     for function, called in student_calls.items():
         assert called <= spec.calls(function), f"{function} called {called}"
     totals = points_by_function(report)

@@ -18,13 +18,13 @@ import pytest
 from conftest import (
     CORPORA,
     ROOT,
-    functions_at_risk,
+    kit_checks,
+    kit_replay,
     submission_with,
 )
 
 from grader import course
 from grader.assignments import load_assignment
-from grader.checks import CHECKS
 from grader.checks.recording import ReferenceSource, Tape
 from grader.grading import NOT_IN_KIT, GradeOptions, grade
 from grader.kit import KIT_FILE, load_kit
@@ -165,47 +165,25 @@ def test_the_kit_carries_no_input_that_only_hidden_checks_use(
     assert not hidden_only & in_kit
 
 
-KIT_SAMPLE = 1  # bug fragment per function: its replay paths are those of the function's checks
-
-
 def corpus_entries(assignment: str) -> list[str]:
-    """The reference, the stubs, every correct module of an assignment, and the first bug
-    fragment of each function (by name): each entry's name."""
-    folder = CORPORA / assignment
-    entries = ["reference", "stubs"]
-    entries += [p.name for p in sorted(folder.iterdir()) if p.name.startswith("correct")]
-    for function in sorted((folder / "bugs").iterdir()):
-        bugs = sorted(function.glob("*.py"))[:KIT_SAMPLE]
-        entries += [str(path.relative_to(folder)) for path in bugs]
-    return entries
+    """The reference, the stubs and correct_alt (a correct module written differently, which
+    every bug fragment is appended to). A correct module passes the same checks on the same
+    inputs as the reference, so the other correct modules would replay nothing new; the
+    bug fragments are replayed by test_bug_corpus, beside their grading."""
+    return ["reference", "stubs", "correct_alt"]
 
 
-def corpus_entry(assignment: str, name: str, directory: Path) -> tuple[Path, tuple[str, ...]]:
-    """An entry as a submission folder, with the functions to compare: all of them, except
-    for a bug fragment appended to correct_alt (itself compared in full), the functions it
-    can change (conftest.functions_at_risk)."""
+def corpus_entry(assignment: str, name: str, directory: Path) -> Path:
+    """An entry as a submission folder."""
     if name == "reference":
-        return reference_submission(directory / "reference"), ()
+        return reference_submission(directory / "reference")
     if name == "stubs":
-        return starter_submission(assignment, directory / "stubs"), ()
-    if name.startswith("correct"):
-        return CORPORA / assignment / name, ()
-    (spec,) = load_assignment(assignment)
-    fragment = CORPORA / assignment / name
-    path = submission_with(fragment, directory / "submission")
-    return path, functions_at_risk(spec, path, fragment)
+        return starter_submission(assignment, directory / "stubs")
+    return CORPORA / assignment / name
 
 
 def verdicts(report: Report) -> list[tuple[str, float, bool, str]]:
     return [(r.name, r.score, r.passed, r.feedback) for r in report.results]
-
-
-def kit_checks_of(report: Report) -> list[tuple[str, float, bool, str]]:
-    return [
-        verdict
-        for verdict, r in zip(verdicts(report), report.results, strict=True)
-        if CHECKS[r.kind].kit
-    ]
 
 
 @pytest.mark.parametrize(
@@ -218,16 +196,13 @@ def test_grader_check_from_the_kit_agrees_with_public_grading_on_the_corpus(
     """Check by check: same points, same verdict, same feedback. The instructor's side is
     `grade --public-only` restricted to the checks a kit runs (a recording source selects
     exactly those, with the live reference)."""
-    path, only = corpus_entry(assignment, entry, tmp_path)
-    options = replace(OPTIONS, only=only)
-    kit = load_kit(kits[assignment] / KIT_FILE)
-    expected = grade(assignment, path, options, ReferenceSource(Tape()))
-    with kit.in_use():
-        source = ReferenceSource(Tape(answers=kit.source.tape.answers), replay=True)
-        got = grade(assignment, path, options, source)
+    path = corpus_entry(assignment, entry, tmp_path)
+    expected = grade(assignment, path, OPTIONS, ReferenceSource(Tape()))
+    got = kit_replay(assignment, path, OPTIONS, kits[assignment])
     assert verdicts(got) == verdicts(expected)
     if entry == "reference":
-        assert kit_checks_of(grade(assignment, path, OPTIONS)) == verdicts(expected)
+        public = grade(assignment, path, OPTIONS)
+        assert verdicts(replace(public, results=kit_checks(public))) == verdicts(expected)
         assert expected.score == pytest.approx(sum(r.max_score for r in expected.results))
     if entry == "stubs":
         assert got.score == 0
@@ -273,8 +248,8 @@ def test_a_fresh_venv_from_the_kit_checks_like_the_instructor(
     listed = _run([str(python), "-c", ENGINE_FILES], tmp_path, env).stdout.split()
     texts = {name: Path(name).read_text(errors="replace") for name in listed}
     assert len(texts) > 50 and not leaked(texts, solution_lines())
-    (first_bug,) = [name for name in corpus_entries("layers") if name.startswith("bugs/")][:1]
-    chosen = corpus_entry("layers", first_bug, tmp_path / "bug")[0]
+    first_bug = sorted((CORPORA / "layers" / "bugs").glob("*/*.py"))[0]
+    chosen = submission_with(first_bug, tmp_path / "bug")
     for path in [chosen, CORPORA / "layers" / "correct_alt"]:
         out = tmp_path / f"{path.name}.json"
         ran = _run(
