@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, needs_packages_of
 
-pytest.importorskip("torch")
+# the new objects are torch ones; asked without importing torch in every test process
+pytestmark = needs_packages_of("gpu")
 
 NEW_FUNCTIONS = ("swish_forward", "swish_backward", "SoftplusFunction", "Adagrad")
 
