@@ -119,6 +119,10 @@ CREATE TABLE IF NOT EXISTS late_penalties (  -- keyed by its grading's key
     PRIMARY KEY (student, sha256, grader_version, assignment, seed, options, course)
 );
 """
+KEY_MATCH = (
+    "student = ? AND sha256 = ? AND grader_version = ? AND assignment = ? AND seed = ?"
+    " AND options = ? AND course = ?"
+)
 LMS_COLUMNS = ["lms", "lms_id", "lms_name", "lms_late", "submitted_at", "late_penalty"]
 COLUMNS = [
     "student",
@@ -549,13 +553,27 @@ class Gradebook:
                 f" VALUES ({', '.join('?' * len(COLUMNS))})",
                 values,
             )
+            self.connection.execute(
+                f"DELETE FROM late_penalties WHERE {KEY_MATCH}", (*values[:2], *self.run)
+            )
             if outcome.late is not None:
                 late = outcome.late
                 self.connection.execute(
-                    f"INSERT OR REPLACE INTO late_penalties VALUES ({', '.join('?' * 11)})",
+                    f"INSERT INTO late_penalties VALUES ({', '.join('?' * 11)})",
                     (*values[:2], *self.run, late.submitted_at, late.seconds_late)
                     + (late.percent, late.rule),
                 )
+
+    def late_verdicts(self) -> dict[tuple[str, str], LateVerdict]:
+        """(student, sha256) -> the late verdict recorded with its grading in this setting:
+        a submission time read differently since (a new download) means grading again."""
+        rows = self.connection.execute(
+            "SELECT student, sha256, submitted_at, seconds_late, percent, rule"
+            " FROM late_penalties WHERE grader_version = ? AND assignment = ? AND seed = ?"
+            " AND options = ? AND course = ?",
+            self.run,
+        )
+        return {(student, sha256): LateVerdict(*rest) for student, sha256, *rest in rows}
 
     def record_students(self, entries: list[Entry]) -> None:
         """Who each entry is as the LMS knows them, and when it was submitted (replacing
@@ -593,8 +611,7 @@ class Gradebook:
                 totals = {name: tuple(pair) for name, pair in json.loads(functions).items()}
                 late = self.connection.execute(
                     "SELECT submitted_at, seconds_late, percent, rule FROM late_penalties"
-                    " WHERE student = ? AND sha256 = ? AND grader_version = ? AND assignment = ?"
-                    " AND seed = ? AND options = ? AND course = ?",
+                    f" WHERE {KEY_MATCH}",
                     key,
                 ).fetchone()
                 verdict = LateVerdict(*late) if late else None
@@ -801,13 +818,22 @@ class Controls:
             if student not in known:
                 raise UnknownStudent(f"--only {student}: no entry for this student")
 
-    def grades(self, entry: Entry, finished: dict[tuple[str, str], str], reports: Path) -> bool:
+    def grades(
+        self,
+        entry: Entry,
+        finished: dict[tuple[str, str], str],
+        reports: Path,
+        late_changed: bool = False,
+    ) -> bool:
         """Whether this run grades `entry`: not yet graded in this setting (or its feedback
-        files are missing), or forced, or an error to retry; and chosen by --only."""
+        files are missing, or its late verdict is not the one recorded: the submission time
+        was read differently), or forced, or an error to retry; and chosen by --only."""
         if self.only and entry.student not in self.only:
             return False
         status = finished.get((entry.student, entry.sha256))
         if status is None or self.force or (self.retry_errors and status == ERROR):
+            return True
+        if status == GRADED and late_changed:
             return True
         needed = expected_files(entry.student, self.formats, graded=status == GRADED)
         return not all((reports / name).is_file() for name in needed)
@@ -878,7 +904,17 @@ def run_batch(
         controls.check_students(entries)
         book.record_students(entries)
         finished = book.finished()
-        todo = [entry for entry in entries if controls.grades(entry, finished, reports)]
+        recorded = book.late_verdicts()
+        todo = [
+            entry
+            for entry in entries
+            if controls.grades(
+                entry,
+                finished,
+                reports,
+                recorded.get((entry.student, entry.sha256)) != late_verdict(entry, late),
+            )
+        ]
         keys = {entry.student: entry.sha256 for entry in entries}
         record = Recorder(reports, book, keys, controls.formats)
         for entry in todo:

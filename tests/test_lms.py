@@ -19,7 +19,7 @@ from made import made_report
 from rich.console import Console
 from typer.testing import CliRunner
 
-from grader.batch import SCHEMA, Gradebook, Outcome, run_batch
+from grader.batch import SCHEMA, BatchResult, Gradebook, Outcome, run_batch
 from grader.cli import app
 from grader.gradescope import run_script
 from grader.grading import GradeOptions
@@ -348,14 +348,14 @@ def test_a_gradebook_from_before_lms_ids_is_still_exported(tmp_path: Path) -> No
 def test_canvas_downloads_batched_penalized_and_exported(tmp_path: Path) -> None:
     """Four Canvas-named submissions (one late, one with a bug, one broken) and a roster
     with a student who handed in nothing: the CSV Canvas imports holds the gradebook's
-    scores, the late one less 20%, blanks for the broken and the missing one."""
+    scores, the late one less 20%, blanks for the broken and the missing one. The late one
+    was first downloaded on time: the later download is graded again, for its penalty."""
     subs = tmp_path / "subs"
     subs.mkdir()
     correct = CORPUS / "correct_cs231n_style.py"
     shutil.copyfile(correct, subs / "doejane_1001_5001_layers.py")
     shutil.copyfile(correct, subs / "smithjohn_LATE_1002_5002_layers.py")
     late_at = DUE + timedelta(days=1, hours=3)
-    os.utime(subs / "smithjohn_LATE_1002_5002_layers.py", (late_at.timestamp(),) * 2)
     bug = sorted((CORPUS / "bugs" / "relu_forward").glob("*.py"))[0]
     (subs / "leeann_1003_5003_layers.py").write_text(
         (CORPUS / "correct_alt" / "layers.py").read_text() + "\n" + bug.read_text()
@@ -363,15 +363,20 @@ def test_canvas_downloads_batched_penalized_and_exported(tmp_path: Path) -> None
     (subs / "brokenbob_1004_5004_submission.zip").write_bytes(b"PK but not a zip")
     options = GradeOptions(timeout=5.0, only=("relu_forward",))
     policy = LatePolicy(DUE, parse_rule("10%/day"))
-    result = run_batch(
-        "layers",
-        subs,
-        tmp_path / "out",
-        2,
-        options,
-        console=Console(file=io.StringIO()),
-        late=policy,
-    )
+
+    def batch() -> BatchResult:
+        out = tmp_path / "out"
+        return run_batch(
+            "layers", subs, out, 2, options, console=Console(file=io.StringIO()), late=policy
+        )
+
+    on_time = DUE - timedelta(hours=1)
+    os.utime(subs / "smithjohn_LATE_1002_5002_layers.py", (on_time.timestamp(),) * 2)
+    assert batch().graded == ("1001", "1002", "1003", "1004")
+    # a new download of the same file, later: graded again for its penalty, alone
+    os.utime(subs / "smithjohn_LATE_1002_5002_layers.py", (late_at.timestamp(),) * 2)
+    result = batch()
+    assert result.graded == ("1002",)
     scores = {row.student: (row.status, row.score, row.max_score) for row in result.rows}
     assert scores["1001"] == ("graded", scores["1001"][2], scores["1001"][2])
     assert scores["1002"][1] == pytest.approx(0.8 * scores["1001"][1])
