@@ -153,18 +153,25 @@ class Worker:
             )
             listed = f"no {name}.py was handed in (your files: {', '.join(found) or 'none'})"
             raise StudentError("missing", "ModuleNotFound", listed[:MESSAGE_CAP])
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
+        # a module in a folder (CS231n's cs231n/layers.py) is that package's submodule, its
+        # packages imported first, so that its relative imports work as on the student's disk
+        dotted = name.replace("/", ".")
         with open(path, encoding="utf-8", errors="replace") as file:
             source = file.read()
         try:
+            if "/" in name:
+                importlib.import_module(dotted.rpartition(".")[0])
+            if dotted in sys.modules:  # a package that imported it already
+                return sys.modules[dotted]
+            spec = importlib.util.spec_from_file_location(dotted, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[dotted] = module
             if CELL_MARKER.fullmatch(source.split("\n", 1)[0]):
                 self.cell_failures[name] = self.run_cells(module, path, source)
             else:
                 spec.loader.exec_module(module)
         except BaseException as error:  # noqa: BLE001 - SystemExit at import is a student error
-            sys.modules.pop(name, None)
+            sys.modules.pop(dotted, None)
             raise self.describe_exception("import", error) from None
         return module
 
