@@ -125,3 +125,12 @@ def test_a_notebook_function_is_named_by_cell_not_by_file_line(reports: dict) ->
     assert failure.text.endswith("\n\nrelu_forward is defined in work.ipynb, cell 4, line 3")
     assert not re.search(r"work\.ipynb.*?:\d", failure.text)
     assert schema_errors(ET.tostring(root, encoding="unicode")) == []
+
+
+def test_the_reports_notes_are_a_suites_output(reports: dict) -> None:
+    _, report = reports["bug"]
+    noted = replace(report, notes=("relu_forward was graded from work.ipynb", "late: −10%"))
+    text = render_junit(noted)
+    assert schema_errors(text) == []
+    (suite,) = [s for s in ET.fromstring(text) if s.get("name") == "notes"]
+    assert suite.get("tests") == "0" and suite.find("system-out").text == "\n".join(noted.notes)
