@@ -119,10 +119,9 @@ CREATE TABLE IF NOT EXISTS late_penalties (  -- keyed by its grading's key
     PRIMARY KEY (student, sha256, grader_version, assignment, seed, options, course)
 );
 """
-KEY_MATCH = (
-    "student = ? AND sha256 = ? AND grader_version = ? AND assignment = ? AND seed = ?"
-    " AND options = ? AND course = ?"
-)
+# a row of this run's setting (Gradebook.run), and of one student's submission in it
+RUN_MATCH = "grader_version = ? AND assignment = ? AND seed = ? AND options = ? AND course = ?"
+KEY_MATCH = f"student = ? AND sha256 = ? AND {RUN_MATCH}"
 LMS_COLUMNS = ["lms", "lms_id", "lms_name", "lms_late", "submitted_at", "late_penalty"]
 COLUMNS = [
     "student",
@@ -523,9 +522,7 @@ class Gradebook:
         """(student, sha256) -> status of the final rows for this grader version,
         assignment, seed, options and course pack: what a run skips."""
         rows = self.connection.execute(
-            "SELECT student, sha256, status FROM gradings WHERE grader_version = ?"
-            " AND assignment = ? AND seed = ? AND options = ? AND course = ?"
-            " AND status IN (?, ?)",
+            f"SELECT student, sha256, status FROM gradings WHERE {RUN_MATCH} AND status IN (?, ?)",
             (*self.run, *FINAL_STATUSES),
         )
         return {(student, sha256): status for student, sha256, status in rows}
@@ -569,8 +566,7 @@ class Gradebook:
         a submission time read differently since (a new download) means grading again."""
         rows = self.connection.execute(
             "SELECT student, sha256, submitted_at, seconds_late, percent, rule"
-            " FROM late_penalties WHERE grader_version = ? AND assignment = ? AND seed = ?"
-            " AND options = ? AND course = ?",
+            f" FROM late_penalties WHERE {RUN_MATCH}",
             self.run,
         )
         return {(student, sha256): LateVerdict(*rest) for student, sha256, *rest in rows}
@@ -602,8 +598,7 @@ class Gradebook:
             key = (student, sha256, *self.run)
             row = self.connection.execute(
                 "SELECT status, score, max_score, functions, message, report_json, report_text,"
-                " seconds FROM gradings WHERE student = ? AND sha256 = ? AND grader_version = ?"
-                " AND assignment = ? AND seed = ? AND options = ? AND course = ?",
+                f" seconds FROM gradings WHERE {KEY_MATCH}",
                 key,
             ).fetchone()
             if row is not None:

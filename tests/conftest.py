@@ -245,3 +245,8 @@ def kit_replay(assignment: str, path: Path, options: GradeOptions, kit_folder: P
 def kit_checks(report: Report) -> tuple[CheckResult, ...]:
     """The results of the checks a kit runs: visible ones its recorded answers decide."""
     return tuple(r for r in report.results if r.visibility == "visible" and CHECKS[r.kind].kit)
+
+
+def verdicts(results: tuple[CheckResult, ...]) -> list[tuple[str, float, bool, str]]:
+    """What a student reads of each check: its name, points, verdict and feedback."""
+    return [(r.name, r.score, r.passed, r.feedback) for r in results]

@@ -19,6 +19,7 @@ from conftest import (
     ROOT,
     kit_replay,
     submission_with,
+    verdicts,
 )
 
 from grader import course
@@ -27,7 +28,6 @@ from grader.checks.recording import ReferenceSource, Tape
 from grader.grading import NOT_IN_KIT, GradeOptions, grade
 from grader.kit import KIT_FILE, load_kit
 from grader.report import json_report
-from grader.report.model import Report
 from grader.sandbox import codec
 from grader.starter import BEGIN, END, reference_submission, starter_submission
 
@@ -180,10 +180,6 @@ def corpus_entry(assignment: str, name: str, directory: Path) -> Path:
     return CORPORA / assignment / name
 
 
-def verdicts(report: Report) -> list[tuple[str, float, bool, str]]:
-    return [(r.name, r.score, r.passed, r.feedback) for r in report.results]
-
-
 @pytest.mark.parametrize(
     ("assignment", "entry"),
     [(assignment, entry) for assignment in KIT_ASSIGNMENTS for entry in corpus_entries(assignment)],
@@ -197,7 +193,7 @@ def test_grader_check_from_the_kit_agrees_with_public_grading_on_the_corpus(
     path = corpus_entry(assignment, entry, tmp_path)
     expected = grade(assignment, path, OPTIONS, ReferenceSource(Tape()))
     got = kit_replay(assignment, path, OPTIONS, kits[assignment])
-    assert verdicts(got) == verdicts(expected)
+    assert verdicts(got.results) == verdicts(expected.results)
     if entry == "reference":
         assert expected.score == pytest.approx(sum(r.max_score for r in expected.results))
     if entry == "stubs":
