@@ -13,11 +13,11 @@ and that mapping, with the submission time, is kept in the gradebook's `lms_stud
 with a late policy (`late`), the penalty each grading took is in `late_penalties`.
 
 Run: grader batch ASSIGNMENT SUBMISSIONS_DIR --out DIR [--workers N] [--seed N]
+     [--scheduler tcp://HOST:PORT | --cluster local:N]  (a Dask cluster: `cluster`)
 """
 
 from __future__ import annotations
 
-import atexit
 import collections
 import contextlib
 import csv
@@ -30,7 +30,6 @@ import os
 import sqlite3
 import statistics
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -45,6 +44,7 @@ from grader import __version__
 from grader.assignments import load_assignment
 from grader.assignments.spec import add_points
 from grader.classbook import CRASHED, ERROR, FINAL_STATUSES, GRADED
+from grader.cluster import ClusterTarget, grade_on_cluster
 from grader.dashboard import (
     Groups,
     bin_counts,
@@ -53,8 +53,15 @@ from grader.dashboard import (
     failed_checks,
     summary_html,
 )
-from grader.feedback import chosen_formats, expected_files, remove_stale, rendered_files
-from grader.grading import GradeOptions, grade, reference_workers_kept, selected_checks
+from grader.feedback import chosen_formats, expected_files, remove_stale
+from grader.grading import GradeOptions, selected_checks
+from grader.grading_task import (
+    GradeTask,
+    Outcome,
+    failure,
+    grade_task,
+    keep_reference_workers,
+)
 from grader.installed import require
 from grader.late import LatePolicy, LateVerdict
 from grader.lms_entries import Claim, claim_entries, stage
@@ -68,9 +75,7 @@ from grader.regrade import (
     regrade_markdown,
     tally,
 )
-from grader.report.json_report import failure_results, render_json
 from grader.report.model import format_score
-from grader.report.text import render_text
 from grader.submission import SKIPPED_PARTS, SOURCE_SUFFIXES, SubmissionError, load_submission
 
 SUBMISSION_SUFFIXES = (".zip", ".py", ".ipynb")
@@ -153,42 +158,6 @@ class Entry:
     problem: str = ""  # why it cannot be graded; empty when it can
     claim: Claim | None = None  # whose it is, as the LMS says
     graded: Path | None = None  # what is graded: paths[0], or its copy under the original name
-
-
-@dataclass(frozen=True)
-class GradeTask:
-    """Everything a pool process needs to grade one entry (picklable plain data)."""
-
-    assignment: str
-    student: str
-    path: Path
-    sha256: str
-    options: GradeOptions
-    max_score: float
-    formats: tuple[str, ...] = chosen_formats(())
-    late: LateVerdict | None = None  # what the submission time costs under the late policy
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One gradebook row: what a grading produced, as plain data."""
-
-    student: str
-    sha256: str
-    status: str
-    score: float
-    max_score: float
-    functions: dict[str, tuple[float, float]]
-    message: str
-    report_json: str
-    report_text: str
-    seconds: float = 0.0
-    late: LateVerdict | None = None
-    files: dict[str, bytes] = field(default_factory=dict)  # md/html feedback, by file name
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
 
 @dataclass(frozen=True)
@@ -313,9 +282,6 @@ def late_verdict(entry: Entry, policy: LatePolicy | None) -> LateVerdict | None:
     return policy.verdict(entry.claim.submitted_at)
 
 
-# --- grading one entry, in a pool process ---
-
-
 def function_maxima(assignment: str, public_only: bool) -> dict[str, float]:
     """Points available per function, in grading order (the columns of grades.csv)."""
     maxima: dict[str, float] = {}
@@ -325,53 +291,6 @@ def function_maxima(assignment: str, public_only: bool) -> dict[str, float]:
             if checks:
                 maxima[function.name] = add_points(check.points for _, check in checks)
     return maxima
-
-
-def failure(task: GradeTask, status: str, message: str) -> Outcome:
-    """A zero-score row, with a Gradescope-shaped JSON report that says why."""
-    results = failure_results(
-        message,
-        {
-            "assignment": task.assignment,
-            "max_score": task.max_score,
-            "grader_version": __version__,
-            "submission_sha256": task.sha256,
-            "seed": task.options.seed,
-            "status": status,
-        },
-    )
-    text = f"{task.student}: {status}, not graded\n{message}\n"
-    report = json.dumps(results, indent=2) + "\n"
-    return Outcome(
-        task.student, task.sha256, status, 0.0, task.max_score, {}, message, report, text
-    )
-
-
-def grade_task(task: GradeTask) -> Outcome:
-    """Grade one entry; every failure becomes an outcome, so only a dead process raises."""
-    began = time.perf_counter()
-    try:
-        report = grade(task.assignment, task.path, task.options)
-    except SubmissionError as error:
-        return failure(task, ERROR, str(error))
-    except Exception as error:  # WorkerStartError or a grader bug: retried next run
-        return failure(task, CRASHED, f"{type(error).__name__}: {error}")
-    if task.late is not None:
-        report = task.late.applied(report)
-    return Outcome(
-        student=task.student,
-        sha256=report.submission_sha256,
-        status=GRADED,
-        score=report.score,
-        max_score=report.max_score,
-        functions={total.function: (total.score, total.max_score) for total in report.functions()},
-        message="; ".join(filter(None, (report.deadline_note, *report.notes))),
-        report_json=render_json(report),
-        report_text=render_text(report),
-        seconds=time.perf_counter() - began,
-        late=task.late,
-        files=rendered_files(report, task.student, task.formats),
-    )
 
 
 # --- grading many entries in parallel ---
@@ -411,14 +330,6 @@ def drain(
     return broken
 
 
-def keep_reference_workers() -> None:
-    """Each grading process keeps its reference workers for the whole batch (closed when
-    the process exits), so a class costs one start of each, not one per student."""
-    keeper = contextlib.ExitStack()
-    keeper.enter_context(reference_workers_kept())
-    atexit.register(keeper.close)
-
-
 def new_pool(workers: int) -> ProcessPoolExecutor:
     """Spawned, not forked: the parent has threads (the progress bar) and open databases."""
     return ProcessPoolExecutor(
@@ -447,10 +358,22 @@ def grade_all(
                     on_done(failure(task, CRASHED, "the grading process died"))
 
 
+Runner = Callable[[list[GradeTask], Callable[[Outcome], None]], None]
+
+
+def local_pool(workers: int) -> Runner:
+    """`grade_all` in at most `workers` processes, and no more processes than tasks."""
+
+    def run(tasks: list[GradeTask], on_done: Callable[[Outcome], None]) -> None:
+        grade_all(tasks, max(1, min(workers, len(tasks))), on_done)
+
+    return run
+
+
 def grade_with_progress(
-    tasks: list[GradeTask], workers: int, on_done: Callable[[Outcome], None]
+    tasks: list[GradeTask], run: Runner, on_done: Callable[[Outcome], None]
 ) -> None:
-    """`grade_all` with its progress on stderr, and no more processes than tasks."""
+    """Grade the tasks with `run` (a local pool, a cluster), the progress on stderr."""
     with progress(len(tasks), "grading") as advance:
 
         def done(outcome: Outcome) -> None:
@@ -458,7 +381,7 @@ def grade_with_progress(
             scored = format_score(outcome) if outcome.status == GRADED else outcome.status
             advance(f"{outcome.student}: {scored}")
 
-        grade_all(tasks, max(1, min(workers, len(tasks))), done)
+        run(tasks, done)
 
 
 # --- the gradebook ---
@@ -860,15 +783,17 @@ def run_batch(
     console: Console | None = None,
     late: LatePolicy | None = None,
     controls: Controls = Controls(),
+    cluster: ClusterTarget | None = None,
 ) -> BatchResult:
     """Grade every entry of `submissions` not yet in `out`'s gradebook (as `controls` say),
     then regenerate grades.csv, summary.md, summary.html and regrade.md and print the
     summary (on `console`, default stdout). With a `late` policy each score is the points
-    less the penalty its submission time costs.
+    less the penalty its submission time costs. With a `cluster` the gradings run on its
+    Dask workers (`cluster.grade_on_cluster`), else in `workers` local processes.
 
     Raises UnknownAssignment, SubmissionError when `submissions` is not a folder,
     UnknownStudent for an --only student without an entry, and MissingPackages, all before
-    any student is graded.
+    any student is graded; ClusterError when the cluster cannot be used.
     """
     maxima = function_maxima(assignment, options.public_only)
     require(load_assignment(assignment))
@@ -879,6 +804,13 @@ def run_batch(
     remove_temporaries(out)
     remove_temporaries(reports)
     max_score = sum(maxima.values())
+    shown = console or Console()
+    if cluster is None:
+        run = local_pool(workers or os.cpu_count() or 1)
+    else:
+
+        def run(tasks: list[GradeTask], on_done: Callable[[Outcome], None]) -> None:
+            grade_on_cluster(cluster, tasks, on_done, shown)
 
     def task(entry: Entry) -> GradeTask:
         return GradeTask(
@@ -916,7 +848,7 @@ def run_batch(
             if entry.problem:
                 record(failure(task(entry), ERROR, entry.problem))
         tasks = [task(entry) for entry in todo if not entry.problem]
-        grade_with_progress(tasks, workers or os.cpu_count() or 1, record)
+        grade_with_progress(tasks, run, record)
         rows = book.load(record.keys)
         students = book.students()
         setting = Setting(*book.run)
@@ -926,7 +858,6 @@ def run_batch(
     write_atomic(out / "summary.md", summary)
     dashboard = summary_html(assignment, rows, list(maxima), duplicates)
     write_atomic(out / "summary.html", dashboard)
-    shown = console or Console()
     shown.print(Markdown(summary))
     write_regrade(out, setting, set(keys), shown)
     done = set(record.graded)

@@ -27,6 +27,7 @@ from grader.assignments.spec import AssignmentSpec
 from grader.batch import Controls, UnknownStudent, read_history, run_batch
 from grader.checks.recording import ReferenceSource
 from grader.cifar10 import ENV_VAR, DatasetError, cifar_directory, load_images
+from grader.cluster import ClusterError, ClusterTarget
 from grader.feedback import FEEDBACK_FORMATS, chosen_formats
 from grader.gradescope import bundle
 from grader.grading import (
@@ -595,6 +596,18 @@ def batch_command(
             "default: json and txt).",
         ),
     ] = [],  # noqa: B006 - typer reads the default
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Grade on this running Dask scheduler's workers (tcp://HOST:PORT; needs the "
+            "cluster extra, and the grader and course pack on every worker).",
+        ),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(metavar="local:N", help="Grade on a Dask cluster of N local workers."),
+    ] = None,
 ) -> None:
     """Grade a class in parallel into a resumable gradebook (grades.csv, SQLite, summary,
     summary.html; regrade.md once a student is graded again).
@@ -603,6 +616,12 @@ def batch_command(
     Doe_12345_assignsubmission_file_`, a Gradescope export's `submission_<id>/` folders)
     are graded for the LMS's student id, under the file names the student gave."""
     late = late_policy(due, late_penalty)
+    try:
+        target = ClusterTarget.parse(scheduler, cluster)
+    except ClusterError as error:
+        fail(str(error))
+    if target is not None and workers is not None:
+        fail("--workers is for the local pool: a cluster's workers are its own")
     options = grade_options(
         public_only=public_only,
         seed=seed,
@@ -619,9 +638,16 @@ def batch_command(
     )
     try:
         result = run_batch(
-            assignment, submissions, out, workers, options, late=late, controls=controls
+            assignment,
+            submissions,
+            out,
+            workers,
+            options,
+            late=late,
+            controls=controls,
+            cluster=target,
         )
-    except (UnknownAssignment, SubmissionError, UnknownStudent) as error:
+    except (UnknownAssignment, SubmissionError, UnknownStudent, ClusterError) as error:
         fail(str(error))
     crashed = [row.student for row in result.rows if row.status == "crashed"]
     if crashed:

@@ -21,6 +21,7 @@ from subprocess import PIPE
 
 import pytest
 from conftest import CORPUS, ROOT, copy_reference, submission_with
+from gradebooks import gradebook_rows, graded_count, without_timings
 from rich.console import Console
 
 from grader.batch import (
@@ -95,24 +96,6 @@ def build_class(directory: Path) -> dict[str, str]:
 def read_csv(path: Path) -> dict[str, dict[str, str]]:
     with path.open(newline="") as handle:
         return {row["student"]: row for row in csv.DictReader(handle)}
-
-
-def gradebook_rows(out: Path) -> list[tuple]:
-    """The gradebook without its timing columns (graded_at, seconds, report timings)."""
-    with contextlib.closing(sqlite3.connect(out / "gradebook.sqlite")) as db:
-        rows = db.execute(
-            "SELECT student, sha256, grader_version, assignment, seed, options, status, score,"
-            " max_score, functions, message, report_json, report_text FROM gradings"
-            " ORDER BY student, sha256"
-        ).fetchall()
-    return [(*row[:-2], without_timings(row[-2]), row[-1]) for row in rows]
-
-
-def without_timings(report: str) -> dict:
-    data = json.loads(report)
-    data.pop("execution_time", None)
-    data["extra_data"].pop("duration_by_check", None)
-    return data
 
 
 def batch(submissions: Path, out: Path) -> BatchResult:
@@ -202,18 +185,6 @@ def small_class(directory: Path) -> Path:
 def small_run(tmp_path_factory: pytest.TempPathFactory) -> BatchResult:
     root = tmp_path_factory.mktemp("small")
     return batch(small_class(root / "submissions"), root / "out")
-
-
-def graded_count(out: Path) -> int:
-    """Graded rows so far (0 while the run has not created its table yet)."""
-    path = out / "gradebook.sqlite"
-    if path.exists():
-        with (
-            contextlib.closing(sqlite3.connect(path)) as db,
-            contextlib.suppress(sqlite3.OperationalError),
-        ):
-            return db.execute("SELECT COUNT(*) FROM gradings WHERE status = 'graded'").fetchone()[0]
-    return 0
 
 
 def graded_times(out: Path) -> dict[str, str]:
