@@ -148,6 +148,10 @@ def grade_parcel(task: GradeTask, parcel: bytes, expected: tuple[str, str]) -> s
             f"a worker has grader {here[0]} with course pack {here[1][:8]}, the coordinator "
             f"{expected[0]} with {expected[1][:8]}: install the same on every worker"
         )
+    if task.options.cifar_dir is not None and not task.options.cifar_dir.is_dir():
+        raise InfrastructureFailure(
+            f"a worker has no {task.options.cifar_dir} (--cifar-dir): put it on every worker"
+        )
     with _one_grading, warnings.catch_warnings():
         # the worker's own threads use `random` while hypothesis draws (its draws do not)
         warnings.filterwarnings("ignore", message="Do not use the `random` module")
@@ -158,6 +162,15 @@ def grade_parcel(task: GradeTask, parcel: bytes, expected: tuple[str, str]) -> s
     if outcome.status == CRASHED:
         raise InfrastructureFailure(outcome.message)
     return outcome_json(outcome)
+
+
+def stop_profiler(dask_worker: Any) -> None:
+    """Dask's statistical profiler samples the running task's stack every 10 ms for its
+    dashboard: on gradings that cost them a quarter of their speed (benchmarks/class_scale.py)."""
+    for name in ("profile", "profile-cycle"):
+        callback = dask_worker.periodic_callbacks.pop(name, None)
+        if callback is not None:
+            callback.stop()
 
 
 # --- in the coordinator ---
@@ -248,6 +261,7 @@ def grade_on_cluster(
     distributed = _distributed()
     queue, setting = deque(tasks), installed()
     with connected(target) as client:
+        client.register_worker_callbacks(setup=stop_profiler)  # workers joining later too
         check_cluster(client, console)
         resources = gpu_resources(client, list(queue), console)
         window, running = Window(client), {}

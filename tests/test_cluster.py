@@ -115,10 +115,13 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in ran.stderr
 
 
-def test_a_worker_with_another_course_pack_refuses_to_grade(tmp_path: Path) -> None:
+def test_a_worker_without_what_the_grading_needs_refuses_it(tmp_path: Path) -> None:
     task = GradeTask("layers", "ana", tmp_path / "ana", "0" * 64, OPTIONS, 1.0)
     with pytest.raises(InfrastructureFailure, match="install the same on every worker"):
         grade_parcel(task, b"", (installed()[0], "f" * 64))
+    elsewhere = replace(task, options=replace(OPTIONS, cifar_dir=tmp_path / "cifar"))
+    with pytest.raises(InfrastructureFailure, match="put it on every worker"):
+        grade_parcel(elsewhere, b"", installed())
 
 
 def test_without_dask_a_cluster_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
