@@ -12,7 +12,9 @@ Printed per path: wall time, submissions per second, the slot time per task that
 grading used (workers x wall - the gradings' own seconds, per task: what a path costs
 beyond the work; for Dask this includes its scheduler), the coordinator's time per
 recorded task (writing reports and the gradebook: it is serial, so it bounds a cluster's
-rate), and the coordinator's peak memory (for `local:N` the scheduler runs in it too).
+rate), the CPU time per task of the coordinator and of the worker processes with their
+sandboxes, and the coordinator's peak memory (for `local:N` the scheduler and the nannies
+run in it too).
 Then each assignment's reference is graded once here, and the projection table uses
 those times.
 
@@ -23,6 +25,7 @@ Run: python benchmarks/class_scale.py [--students 1000] [--workers 2] [--only F 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import tempfile
@@ -67,6 +70,15 @@ def build_class(directory: Path, students: int) -> Path:
             with zipfile.ZipFile(directory / f"{name}.zip", "w") as archive:
                 archive.write(source, "layers.py")
     return directory
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of this process (the coordinator; a LocalCluster's scheduler and
+    nannies too) and of its finished children (the pool's or the cluster's worker
+    processes, closed with it, and the sandboxes they started)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def rss_bytes() -> int:
@@ -121,6 +133,7 @@ def run(path: str, submissions: Path, workers: int, options: GradeOptions) -> di
         recording_time() as recording,
     ):
         began, (idle, total) = time.perf_counter(), cpu_ticks()
+        (own, children) = cpu_seconds()
         result: BatchResult = run_batch(
             "layers",
             submissions,
@@ -131,6 +144,8 @@ def run(path: str, submissions: Path, workers: int, options: GradeOptions) -> di
             cluster=cluster,
         )
         wall, (idle_after, total_after) = time.perf_counter() - began, cpu_ticks()
+        own_after, children_after = cpu_seconds()
+        coordinator, others = own_after - own, children_after - children
     graded = [row for row in result.rows if row.status == "graded"]
     assert len(graded) == len(result.rows), {row.status for row in result.rows}
     work = sum(row.seconds for row in graded)
@@ -140,6 +155,8 @@ def run(path: str, submissions: Path, workers: int, options: GradeOptions) -> di
         "overhead_ms": 1000 * (workers * wall - work) / len(graded),
         "grading_s": statistics.median(row.seconds for row in graded),
         "record_ms": 1000 * statistics.median(recording),
+        "coordinator_cpu_ms": 1000 * coordinator / len(graded),
+        "workers_cpu_ms": 1000 * others / len(graded),
         "peak_mib": peak[0] / 2**20,
         "idle": (idle_after - idle) / max(1, total_after - total),
     }
@@ -206,7 +223,9 @@ def main() -> None:
             print(
                 f"{path}: {f['wall']:.1f} s, {f['rate']:.2f} submissions/s, idle slot time "
                 f"{f['overhead_ms']:.0f} ms/task, grading {f['grading_s']:.2f} s (median), "
-                f"recording {f['record_ms']:.1f} ms/task, coordinator peak "
+                f"recording {f['record_ms']:.1f} ms/task, CPU per task: coordinator "
+                f"{f['coordinator_cpu_ms']:.0f} ms, workers and sandboxes "
+                f"{f['workers_cpu_ms']:.0f} ms; coordinator peak "
                 f"{f['peak_mib']:.0f} MiB (machine idle {f['idle']:.0%})",
                 flush=True,
             )

@@ -164,13 +164,21 @@ def grade_parcel(task: GradeTask, parcel: bytes, expected: tuple[str, str]) -> s
     return outcome_json(outcome)
 
 
-def stop_profiler(dask_worker: Any) -> None:
+QUIETER = {"tick": 1000, "memory_monitor": 1000, "monitor": 5000}  # ms, from 20, 100, 500
+
+
+def quiet_worker(dask_worker: Any) -> None:
     """Dask's statistical profiler samples the running task's stack every 10 ms for its
-    dashboard: on gradings that cost them a quarter of their speed (benchmarks/class_scale.py)."""
+    dashboard: on gradings it cost a quarter of their speed (benchmarks/class_scale.py), so
+    it is stopped; the event loop's other frequent timers (its responsiveness tick, memory
+    and system monitors) wake less often, since each takes the GIL from the grading."""
     for name in ("profile", "profile-cycle"):
         callback = dask_worker.periodic_callbacks.pop(name, None)
         if callback is not None:
             callback.stop()
+    for name, milliseconds in QUIETER.items():
+        if name in dask_worker.periodic_callbacks:
+            dask_worker.periodic_callbacks[name].callback_time = milliseconds
 
 
 # --- in the coordinator ---
@@ -261,7 +269,7 @@ def grade_on_cluster(
     distributed = _distributed()
     queue, setting = deque(tasks), installed()
     with connected(target) as client:
-        client.register_worker_callbacks(setup=stop_profiler)  # workers joining later too
+        client.register_worker_callbacks(setup=quiet_worker)  # workers joining later too
         check_cluster(client, console)
         resources = gpu_resources(client, list(queue), console)
         window, running = Window(client), {}
