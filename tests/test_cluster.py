@@ -223,15 +223,19 @@ def dask_processes(tmp_path: Path) -> Iterator[DaskProcesses]:
         yield DaskProcesses(tmp_path, stack)
 
 
+def processing_on(dask_scheduler: object, name: str) -> list[str]:
+    """The tasks the scheduler has given the worker of this name (none while it is not
+    registered)."""
+    worker = dask_scheduler.workers.get(dask_scheduler.aliases.get(name))
+    return [str(task.key) for task in worker.processing] if worker else []
+
+
 def kill_when_busy(address: str, name: str, worker: subprocess.Popen, killed: list) -> None:
     """Kill the worker's processes (nanny, worker, sandboxes) while it grades someone."""
     with Client(address) as client:
         deadline = time.monotonic() + STARTUP
         while time.monotonic() < deadline:
-            by_name = {
-                w["name"]: a for a, w in client.scheduler_info(n_workers=-1)["workers"].items()
-            }
-            busy = client.processing(workers=[by_name[name]]).get(by_name[name], [])
+            busy = client.run_on_scheduler(processing_on, name=name)
             if busy:
                 os.killpg(worker.pid, signal.SIGKILL)
                 killed.extend(busy)
