@@ -812,18 +812,6 @@ def run_batch(
         def run(tasks: list[GradeTask], on_done: Callable[[Outcome], None]) -> None:
             grade_on_cluster(cluster, tasks, on_done, shown)
 
-    def task(entry: Entry) -> GradeTask:
-        return GradeTask(
-            assignment,
-            entry.student,
-            entry.graded or entry.paths[0],
-            entry.sha256,
-            options,
-            max_score,
-            controls.formats,
-            late_verdict(entry, late),
-        )
-
     book = Gradebook(out / "gradebook.sqlite", assignment, options, late)
     staging = tempfile.TemporaryDirectory(prefix="grader-batch-staging-")
     with contextlib.closing(book), staging:
@@ -832,6 +820,20 @@ def run_batch(
         book.record_students(entries)
         finished = book.finished()
         recorded = book.late_verdicts()
+        verdicts = {entry.student: late_verdict(entry, late) for entry in entries}
+
+        def task(entry: Entry) -> GradeTask:
+            return GradeTask(
+                assignment,
+                entry.student,
+                entry.graded or entry.paths[0],
+                entry.sha256,
+                options,
+                max_score,
+                controls.formats,
+                verdicts[entry.student],
+            )
+
         todo = [
             entry
             for entry in entries
@@ -839,7 +841,7 @@ def run_batch(
                 entry,
                 finished,
                 reports,
-                recorded.get((entry.student, entry.sha256)) != late_verdict(entry, late),
+                recorded.get((entry.student, entry.sha256)) != verdicts[entry.student],
             )
         ]
         keys = {entry.student: entry.sha256 for entry in entries}
