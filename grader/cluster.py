@@ -9,8 +9,9 @@ needed); the worker grades it in its own sandbox and sends the outcome back as J
 Failures: a task whose worker is lost (machine gone, processes killed) is run again on
 another worker by Dask; a task that was running when `allowed-failures` + 1 workers died
 (Dask's setting, 3 by default) is the submission's doing and is recorded as an error,
-final. An infrastructure failure inside a worker (its sandbox would not start) is tried
-`ATTEMPTS` times in all, then recorded as crashed: the next run retries it.
+final. An infrastructure failure inside a worker (its sandbox would not start, or would
+not be bubblewrap: `NO_BUBBLEWRAP`) is tried `ATTEMPTS` times in all, then recorded as
+crashed: the next run retries it.
 
 Timed gradings (the `gpu` assignment) ask for the worker resource `GPU` (`dask worker
 ADDRESS --resources GPU=1`, one such worker process per GPU), so at most one timed grading
@@ -56,10 +57,17 @@ from grader.grading_task import (
 )
 from grader.parcel import pack, unpack
 from grader.regrade import course_digest
+from grader.sandbox.launcher import bubblewrap_refusal
 
 ATTEMPTS = 3  # tries of a task whose worker could not grade (not the student's doing)
 GPU = "GPU"  # the worker resource timed gradings ask for
 INSTALL = "pip install 'dl-autograder[cluster]'"
+# Without bubblewrap the sandbox leaves the network open, and Dask runs any function sent
+# to its scheduler's port: student code could reach the reference through it.
+NO_BUBBLEWRAP = (
+    "bubblewrap does not work here ({refusal}): without it student code can reach the Dask "
+    "scheduler's port and run code outside the sandbox; install bubblewrap on every worker"
+)
 WINDOW_REFRESH = 1.0  # seconds between two reads of how many workers the cluster has
 
 
@@ -148,6 +156,8 @@ def grade_parcel(task: GradeTask, parcel: bytes, expected: tuple[str, str]) -> s
             f"a worker has grader {here[0]} with course pack {here[1][:8]}, the coordinator "
             f"{expected[0]} with {expected[1][:8]}: install the same on every worker"
         )
+    if (refusal := bubblewrap_refusal()) is not None:
+        raise InfrastructureFailure(NO_BUBBLEWRAP.format(refusal=refusal))
     if task.options.cifar_dir is not None and not task.options.cifar_dir.is_dir():
         raise InfrastructureFailure(
             f"a worker has no {task.options.cifar_dir} (--cifar-dir): put it on every worker"
@@ -267,6 +277,8 @@ def grade_on_cluster(
 ) -> None:
     """Grade every task on the cluster, calling `on_done` once per task as each ends."""
     distributed = _distributed()
+    if target.scheduler is None and (refusal := bubblewrap_refusal()) is not None:
+        raise ClusterError(NO_BUBBLEWRAP.format(refusal=refusal))
     queue, setting = deque(tasks), installed()
     with connected(target) as client:
         client.register_worker_callbacks(setup=quiet_worker)  # workers joining later too

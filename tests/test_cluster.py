@@ -38,6 +38,7 @@ from grader.cluster import (
 )
 from grader.grading_task import outcome_json
 from grader.parcel import pack, unpack
+from grader.sandbox.launcher import bubblewrap_works
 from grader.submission import MAX_FILE_BYTES
 
 OPTIONS = replace(FAST, only=("affine_forward", "relu_forward", "relu_backward"))
@@ -115,13 +116,23 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in ran.stderr
 
 
-def test_a_worker_without_what_the_grading_needs_refuses_it(tmp_path: Path) -> None:
+def test_a_worker_without_what_the_grading_needs_refuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another course pack, no --cifar-dir, no bubblewrap (whose absence would let student
+    code reach the scheduler's port)."""
     task = GradeTask("layers", "ana", tmp_path / "ana", "0" * 64, OPTIONS, 1.0)
+    monkeypatch.setattr("grader.cluster.bubblewrap_refusal", lambda: None)
     with pytest.raises(InfrastructureFailure, match="install the same on every worker"):
         grade_parcel(task, b"", (installed()[0], "f" * 64))
     elsewhere = replace(task, options=replace(OPTIONS, cifar_dir=tmp_path / "cifar"))
     with pytest.raises(InfrastructureFailure, match="put it on every worker"):
         grade_parcel(elsewhere, b"", installed())
+    monkeypatch.setattr("grader.cluster.bubblewrap_refusal", lambda: "no user namespaces")
+    with pytest.raises(InfrastructureFailure, match="install bubblewrap on every worker"):
+        grade_parcel(task, b"", installed())
+    with pytest.raises(ClusterError, match=r"bubblewrap does not work here \(no user"):
+        grade_on_cluster(ClusterTarget(local_workers=1), [task], print, quiet())
 
 
 def test_without_dask_a_cluster_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,6 +161,7 @@ def misbehaves(task: GradeTask, parcel: bytes, installed: tuple[str, str]) -> st
     return full_marks(task)
 
 
+@pytest.mark.skipif(not bubblewrap_works(), reason="cluster workers grade under bubblewrap only")
 def test_worker_deaths_and_infrastructure_failures_are_recorded_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -243,6 +255,7 @@ def kill_when_busy(address: str, name: str, worker: subprocess.Popen, killed: li
             time.sleep(0.02)
 
 
+@pytest.mark.skipif(not bubblewrap_works(), reason="cluster workers grade under bubblewrap only")
 def test_a_worker_killed_mid_class_costs_nothing(
     dask_processes: DaskProcesses, tmp_path: Path, capfd: pytest.CaptureFixture
 ) -> None:
