@@ -5,7 +5,10 @@ from __future__ import annotations
 import ast
 import fcntl
 import functools
+import itertools
+import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +25,12 @@ from grader.kit import KIT_FILE, load_kit
 from grader.release import release
 from grader.report.model import CheckResult, Report
 from grader.starter import reference_submission, starter_modules
+
+# Bytecode caches for this run's processes and their children (the grader's workers read
+# them): where the machine sets PYTHONDONTWRITEBYTECODE, every process would otherwise compile
+# every module it imports from source, the tests' own rewritten modules included.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "tests" / "corpus"
@@ -185,10 +194,25 @@ def parameter_assignment(value: object) -> str | None:
     return None
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def slow_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """The tests in the order that spreads the slow ones: xdist's worksteal gives each of its
+    `workers` a contiguous block of the list and then moves tests from the end of the longest
+    queue, so a slow test at the end of a block is what the run waits for last. Each block
+    starts with its share of the slow tests (dealt round-robin), the others keep their order."""
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    quick = iter([item for item in items if not item.get_closest_marker("slow")])
+    ordered: list[pytest.Item] = []
+    for worker in range(workers):
+        size = len(items) // workers + (worker < len(items) % workers)
+        dealt = slow[worker::workers]
+        ordered += dealt + list(itertools.islice(quick, max(0, size - len(dealt))))
+    return ordered + list(quick)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test given an assignment (by id, or a corpus file of it) whose extra packages are not
     installed here is skipped, saying what to install: without torch, all but the gpu
-    assignment's tests run."""
+    assignment's tests run. Under xdist the slow tests go first, spread over the processes."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         for value in callspec.params.values() if callspec else ():
@@ -196,6 +220,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if assignment in UNGRADABLE:
                 item.add_marker(pytest.mark.skip(reason=UNGRADABLE[assignment]))
                 break
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    items[:] = slow_first(items, workers)
 
 
 @pytest.fixture(scope="session", autouse=True)

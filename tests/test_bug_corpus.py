@@ -33,9 +33,11 @@ from grader import grading
 from grader.assignments import load_assignment
 from grader.assignments.spec import AssignmentSpec, FunctionSpec
 from grader.checks.implementations import StudentImplementation
+from grader.checks.timing import RunsAsFastAsReference
 from grader.report.model import CheckResult
 
 BUGS = sorted(CORPORA.glob("*/bugs/*/*.py"))
+TIMED = RunsAsFastAsReference.kind
 
 
 def keeps_module_state(fragment: Path) -> bool:
@@ -102,14 +104,31 @@ def test_a_grading_calls_only_student_functions_the_spec_knows(assignment: str) 
         assert spec.calls(function.name) <= known, function.name
 
 
-@pytest.mark.parametrize(
-    "fragment", BUGS, ids=lambda p: f"{assignment_of(p)}/{p.parent.name}/{p.stem}"
-)
+def corpus_case(fragment: Path) -> pytest.ParameterSet:
+    """A fragment as a test parameter; a torch one starts torch in its worker (slow)."""
+    assignment = assignment_of(fragment)
+    marks = [pytest.mark.slow] if assignment == "gpu" else []
+    ident = f"{assignment}/{fragment.parent.name}/{fragment.stem}"
+    return pytest.param(fragment, marks=marks, id=ident)
+
+
+def untimed(spec: AssignmentSpec) -> AssignmentSpec:
+    """The assignment less its timed checks, and less the functions that have no others."""
+    functions = [
+        replace(function, checks=checks)
+        for function in spec.functions
+        if (checks := tuple(check for check in function.checks if check.kind != TIMED))
+    ]
+    return replace(spec, functions=tuple(functions))
+
+
+@pytest.mark.parametrize("fragment", [corpus_case(fragment) for fragment in BUGS])
 def test_mistake_loses_points_on_its_function_only(
     fragment: Path,
     tmp_path: Path,
     student_calls: dict[str, set[str]],
     kits: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Only the functions at risk are graded, which is as good as grading them all: a
     function's points depend on the student functions its checks call (itself, its
@@ -119,6 +138,9 @@ def test_mistake_loses_points_on_its_function_only(
     calls reach a name the fragment binds runs the same code as in the correct submission,
     which scores full marks; each check reseeds the worker and a crash restarts it, so
     nothing else carries over from one function's checks to another's.
+
+    Timed checks run only for a fragment whose LOSES_ONLY names them (a slow but correct
+    one): speed is not what the others get wrong, and timing is half of a torch grading.
 
     The first fragment of each function is also checked as a student kit would check it:
     `grader check` from the released kit (its recorded answers, failure paths included)
@@ -131,8 +153,12 @@ def test_mistake_loses_points_on_its_function_only(
     at_risk = functions_at_risk(spec, submission, fragment)
     allowed = {target, *constants.get("MAY_LOSE", [])}
     assert allowed <= set(at_risk), f"MAY_LOSE names functions {target} cannot reach"
+    graded_spec = spec if TIMED in constants.get("LOSES_ONLY", []) else untimed(spec)
+    at_risk = tuple(name for name in at_risk if name in {f.name for f in graded_spec.functions})
     options = replace(FAST, only=at_risk)
-    report = grading.grade(assignment, submission, options)
+    with monkeypatch.context() as patch:
+        patch.setattr(grading, "load_assignment", lambda _: [graded_spec])
+        report = grading.grade(assignment, submission, options)
     if fragment in KIT_REPLAYED:
         public = replace(options, public_only=True)
         kit = kit_replay(assignment, submission, public, kits[assignment])

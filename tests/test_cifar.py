@@ -221,6 +221,7 @@ def test_a_broken_piece_loses_points_and_is_named(fragment: str, tmp_path: Path)
         assert suspects == named(piece), feedback
 
 
+@pytest.mark.slow
 def test_training_diagnostics_are_reported_not_scored(tmp_path: Path) -> None:
     report = graded(reference_submission(tmp_path / "reference"), assignment="cifar")
     text = render_text(report)
@@ -231,6 +232,7 @@ def test_training_diagnostics_are_reported_not_scored(tmp_path: Path) -> None:
     assert all(r.passed and r.attachments.plots[0].log_y for r in overfits)
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_cifar_report(tmp_path: Path) -> None:
     submission = cifar_submission(tmp_path / "submission", CORPORA / next(iter(BREAKS_TRAINING)))
     first, second = (grade("cifar", submission, GradeOptions(seed=5)) for _ in range(2))

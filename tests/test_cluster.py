@@ -161,6 +161,7 @@ def misbehaves(task: GradeTask, parcel: bytes, installed: tuple[str, str]) -> st
     return full_marks(task)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not bubblewrap_works(), reason="cluster workers grade under bubblewrap only")
 def test_worker_deaths_and_infrastructure_failures_are_recorded_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -255,6 +256,7 @@ def kill_when_busy(address: str, name: str, worker: subprocess.Popen, killed: li
             time.sleep(0.02)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not bubblewrap_works(), reason="cluster workers grade under bubblewrap only")
 def test_a_worker_killed_mid_class_costs_nothing(
     dask_processes: DaskProcesses, tmp_path: Path, capfd: pytest.CaptureFixture
@@ -293,6 +295,7 @@ def where_graded(task: GradeTask, parcel: bytes, installed: tuple[str, str]) -> 
     return outcome_json(Outcome(task.student, "", "graded", 1, 1, {}, name, "{}", ""))
 
 
+@pytest.mark.slow
 @needs_packages_of("gpu")
 def test_timed_gradings_go_to_gpu_workers_when_there_are_any(
     dask_processes: DaskProcesses, tmp_path: Path

@@ -194,6 +194,7 @@ def points(course: Path, graded: Path) -> dict[str, tuple[float, float]]:
     return totals
 
 
+@pytest.mark.slow
 def test_the_reference_earns_full_marks_on_the_new_objects(course: Path, tmp_path: Path) -> None:
     totals = points(course, submission(course, tmp_path / "reference"))
     assert set(totals) == set(NEW_FUNCTIONS)
@@ -201,6 +202,7 @@ def test_the_reference_earns_full_marks_on_the_new_objects(course: Path, tmp_pat
         assert most > 0 and score == most, function
 
 
+@pytest.mark.slow
 def test_a_wrong_version_loses_points_on_its_function_only(course: Path, tmp_path: Path) -> None:
     totals = points(
         course, submission(course, tmp_path / "wrong", WRONG_LAYER, WRONG_TORCH_OBJECTS)

@@ -40,6 +40,7 @@ def test_a_ratio_near_an_edge_is_not_settled_until_the_noise_allows() -> None:
     assert not settled([edge * 0.1] * 8, noisy)
 
 
+@pytest.mark.slow
 @needs_packages_of("gpu")
 def test_the_report_names_the_device_and_the_times(tmp_path: Path) -> None:
     report = graded(reference_submission(tmp_path / "reference"), assignment="gpu")
@@ -68,6 +69,7 @@ def test_asking_for_cuda_without_one_is_a_usage_error(tmp_path: Path) -> None:
 TIMED = RunsAsFastAsReference.kind
 
 
+@pytest.mark.slow
 @needs_packages_of("gpu")
 def test_a_kept_reference_worker_gives_the_verdicts_of_a_fresh_one(tmp_path: Path) -> None:
     """The session keeps reference workers (conftest); reused after other gradings, one

@@ -222,6 +222,7 @@ def test_the_bundle_must_be_a_zip(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if a != "optimizers"])
 def test_validate_every_assignment(assignment: str) -> None:
     """The reference scores full marks, the stubs zero, and the same seed gives the same
@@ -232,6 +233,7 @@ def test_validate_every_assignment(assignment: str) -> None:
     assert outcome.stubs.startswith("0/")
 
 
+@pytest.mark.slow
 def test_validate_command_reports_each_assignment() -> None:
     result = CliRunner().invoke(app, ["validate", "optimizers"])
     assert result.exit_code == 0, result.output

@@ -3,6 +3,7 @@
 import torch
 
 MAY_LOSE = ["training_run"]  # the timed training step uses this Adam too
+LOSES_ONLY = ["runs_as_fast_as_reference"]
 
 
 class Adam(torch.optim.Optimizer):
