@@ -331,11 +331,13 @@ def drain(
 
 
 def new_pool(workers: int) -> ProcessPoolExecutor:
-    """Spawned, not forked: the parent has threads (the progress bar) and open databases."""
+    """Processes forked from a fork server that has already imported the grading code (a
+    second of imports per process otherwise, paid again by every replacement of a crashed
+    one), not from this process: it has threads (the progress bar) and open databases."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([grade_task.__module__])
     return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=keep_reference_workers,
+        max_workers=workers, mp_context=context, initializer=keep_reference_workers
     )
 
 

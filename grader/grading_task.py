@@ -5,10 +5,10 @@ machines as plain JSON: the coordinator never unpickles what a worker sends back
 
 from __future__ import annotations
 
-import atexit
 import base64
 import contextlib
 import json
+import multiprocessing.util
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -107,11 +107,13 @@ def grade_task(task: GradeTask) -> Outcome:
 
 
 def keep_reference_workers() -> None:
-    """Each grading process keeps its reference workers for the whole batch (closed when
-    the process exits), so a class costs one start of each, not one per student."""
+    """Each grading process keeps its reference workers for the whole batch, so a class
+    costs one start of each, not one per student. They are closed when the process exits:
+    a multiprocessing finalizer runs then in a pool process, forked ones included (which
+    skip atexit), and in a main process (a Dask worker's) alike."""
     keeper = contextlib.ExitStack()
     keeper.enter_context(reference_workers_kept())
-    atexit.register(keeper.close)
+    multiprocessing.util.Finalize(None, keeper.close, exitpriority=0)
 
 
 def outcome_json(outcome: Outcome) -> str:
