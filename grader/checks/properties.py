@@ -50,6 +50,13 @@ def property_factory(factory: Callable[..., Property]) -> Callable[..., Property
     return make
 
 
+@functools.cache
+def examples_of(prop: Property) -> st.SearchStrategy[Mapping[str, object]]:
+    """The property's strategy, built once per process: hypothesis validates a strategy
+    the first time it draws from it, and the draws depend on the seed alone."""
+    return prop.examples()
+
+
 @dataclass(frozen=True)
 class SatisfiesProperty(Check):
     """`prop` holds for the student's function on every example hypothesis draws."""
@@ -83,7 +90,7 @@ class SatisfiesProperty(Check):
             verbosity=Verbosity.quiet,
         )
         @seed(ctx.seed)
-        @given(prop.examples())
+        @given(examples_of(prop))
         def run(example: Mapping[str, object]) -> None:
             try:
                 prop.holds(ctx.student, example)
