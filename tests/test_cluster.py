@@ -49,6 +49,9 @@ BUGS = [
     "affine_forward/missing_bias.py",
 ]
 STARTUP = 120  # seconds for a scheduler or worker to come up on a loaded machine
+# Every Dask scheduler serves HTTP (health, metrics) on 8787 if it is free: local clusters of
+# tests running side by side take another port, and say so.
+pytestmark = pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
 
 
 def build_class(directory: Path) -> None:
