@@ -29,6 +29,9 @@ from grader.sandbox.launcher import bubblewrap_works
 
 ATTACKS = sorted((CORPUS / "adversarial").glob("*.py"))
 PLAIN_SAFE = [path for path in ATTACKS if path.stem not in ("reads_reference", "network_access")]
+# Attacks that spin until the per-call timeout stops them: any timeout shows that it does,
+# and a short one keeps them from burning a core for long (the calls they reach are tiny).
+SPINS, SPIN_TIMEOUT = {"loop_in_function", "import_infinite_loop"}, 2.0
 
 
 def acts_on_import(statement: ast.stmt) -> bool:
@@ -46,6 +49,8 @@ def graded_where_it_acts(attack: Path, directory: Path, options: GradeOptions = 
     """An attack made of definitions alone can only change the functions that reach them:
     it is graded on those. One that acts when its module is imported, on every function."""
     submission = submission_with(attack, directory)
+    if attack.stem in SPINS:
+        options = replace(options, timeout=SPIN_TIMEOUT)
     if not any(acts_on_import(statement) for statement in ast.parse(attack.read_text()).body):
         (spec,) = load_assignment("layers")
         options = replace(options, only=functions_at_risk(spec, submission, attack))
