@@ -330,6 +330,15 @@ def drain(
     return broken
 
 
+def start_grading_process(environment: dict[str, str]) -> None:
+    """A pool process's start: the environment of the batch that made the pool (a fork
+    server's children get the server's, from this process's first pool: a course pack or
+    setting chosen since would be missed), then its kept reference workers."""
+    os.environ.clear()
+    os.environ.update(environment)
+    keep_reference_workers()
+
+
 def new_pool(workers: int) -> ProcessPoolExecutor:
     """Processes forked from a fork server that has already imported the grading code (a
     second of imports per process otherwise, paid again by every replacement of a crashed
@@ -337,7 +346,10 @@ def new_pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([grade_task.__module__])
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=keep_reference_workers
+        max_workers=workers,
+        mp_context=context,
+        initializer=start_grading_process,
+        initargs=(dict(os.environ),),
     )
 
 

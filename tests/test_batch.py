@@ -32,6 +32,7 @@ from grader.batch import (
     Outcome,
     UnknownStudent,
     grade_all,
+    new_pool,
     run_batch,
 )
 from grader.grading import GradeOptions
@@ -298,3 +299,13 @@ def test_controls_choose_who_is_graded(tmp_path: Path) -> None:
     assert chosen(Controls(formats=("json", "html"))) == ["ana", "cem", "dee"]
     with pytest.raises(UnknownStudent, match="--only eve: no entry"):
         Controls(only=("eve",)).check_students(list(entries.values()))
+
+
+def test_pool_processes_get_the_environment_of_their_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pool processes come from a fork server started with this process's first pool: a
+    setting made since (a course pack in $GRADER_COURSE) must still reach them."""
+    with new_pool(1) as pool:
+        pool.submit(os.getenv, "HOME").result()
+    monkeypatch.setenv("GRADER_TEST_SETTING", "chosen later")
+    with new_pool(1) as pool:
+        assert pool.submit(os.getenv, "GRADER_TEST_SETTING").result() == "chosen later"
