@@ -220,8 +220,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if assignment in UNGRADABLE:
                 item.add_marker(pytest.mark.skip(reason=UNGRADABLE[assignment]))
                 break
-    workers = getattr(config, "workerinput", {}).get("workercount", 1)
-    items[:] = slow_first(items, workers)
+    if hasattr(config, "workerinput"):
+        items[:] = slow_first(items, config.workerinput["workercount"])
 
 
 @pytest.fixture(scope="session", autouse=True)
