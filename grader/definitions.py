@@ -35,7 +35,7 @@ class Definition:
     module: str  # what the worker imports: "cs231n/layers", "layers_ipynb"
     notebook: bool
     imported: bool  # `from x import name`: code written elsewhere
-    stub: bool
+    stub: bool  # read only when several files define the name, like `code`
     code: str  # the definition without its docstring (equal text: the same implementation)
     modified: int  # the file's modification time, in whole seconds
 
@@ -90,14 +90,15 @@ def find_definitions(
 
 
 def _described(per_file: dict[str, tuple[ast.stmt, dict]]) -> tuple[Definition, ...]:
-    """The definitions of one name, one per file; their code is compared only when more than
-    one file defines the name (reading it costs more than the rest of a submission's load)."""
+    """The definitions of one name, one per file. Whether each is a stub and its code are
+    read only when more than one file defines the name: they decide nothing otherwise, and
+    reading them costs more than the rest of a submission's load."""
     compared = len(per_file) > 1
     return tuple(
         Definition(
             **where,
             imported=isinstance(node, ast.ImportFrom),
-            stub=is_stub(node),
+            stub=compared and is_stub(node),
             code=_code(node) if compared else "",
         )
         for node, where in per_file.values()

@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from grader.assignments.spec import AssignmentSpec
 from grader.checks import CHECKS
 from grader.checks.mistakes import named_mistakes
 from grader.checks.recording import ReferenceSource, Tape
+from grader.checks.timing import RunsAsFastAsReference
 from grader.grading import GradeOptions, grade, reference_workers_kept
 from grader.installed import MissingPackages, require
 from grader.kit import KIT_FILE, load_kit
@@ -39,6 +41,17 @@ REALISTIC = CORPORA / "realistic"
 ASSIGNMENTS = list(starter_modules())
 BUG_CORPORA = [name for name in ASSIGNMENTS if (CORPORA / name / "bugs").is_dir()]
 FAST = GradeOptions(timeout=5.0)
+TIMED = RunsAsFastAsReference.kind
+
+
+def untimed(spec: AssignmentSpec) -> AssignmentSpec:
+    """The assignment less its timed checks, and less the functions that have no others."""
+    functions = [
+        replace(function, checks=checks)
+        for function in spec.functions
+        if (checks := tuple(check for check in function.checks if check.kind != TIMED))
+    ]
+    return replace(spec, functions=tuple(functions))
 
 
 def missing_packages(assignment: str) -> str | None:

@@ -31,7 +31,7 @@ ATTACKS = sorted((CORPUS / "adversarial").glob("*.py"))
 PLAIN_SAFE = [path for path in ATTACKS if path.stem not in ("reads_reference", "network_access")]
 # Attacks that spin until the per-call timeout stops them: any timeout shows that it does,
 # and a short one keeps them from burning a core for long (the calls they reach are tiny).
-SPINS, SPIN_TIMEOUT = {"loop_in_function", "import_infinite_loop"}, 2.0
+SPINS, SPIN_TIMEOUT = {"loop_in_function", "import_infinite_loop"}, 1.0
 
 
 def acts_on_import(statement: ast.stmt) -> bool:

@@ -39,7 +39,7 @@ from grader.grading import GradeOptions
 
 OPTIONS = GradeOptions(timeout=5.0)
 COMMAND_OPTIONS = ("--workers", "2", "--timeout", "5")
-BUGS = sorted((CORPUS / "bugs").glob("*/*.py"))[::16]  # 6 mistakes across the functions
+BUGS = sorted((CORPUS / "bugs").glob("*/*.py"))[::32]  # 3 mistakes across the functions
 ATTACKS = ["segfault", "sys_exit_at_import", "forge_results"]  # each kind: test_adversarial
 ERRORS = {"broken", "notes", "twice"}
 WholeClass = tuple[dict[str, str], BatchResult]  # what each student should get, the run
@@ -77,7 +77,7 @@ def add_errors(directory: Path) -> None:
 
 
 def build_class(directory: Path) -> dict[str, str]:
-    """15 entries: correct ones, 6 mistakes, hostile ones and broken ones; returns what
+    """11 entries: correct ones, 3 mistakes, hostile ones and broken ones; returns what
     each student should get (`full`, the function a mistake is in, an attack, `error`)."""
     directory.mkdir()
     copy_reference(directory / "reference")
@@ -173,10 +173,10 @@ def test_a_second_run_grades_nobody(whole_class: WholeClass) -> None:
 
 
 def small_class(directory: Path) -> Path:
-    """Seven entries, one of them broken: enough to kill a run half-way."""
+    """Five entries, one of them broken: enough to kill a run half-way."""
     directory.mkdir()
     copy_reference(directory / "reference")
-    for index, fragment in enumerate(BUGS[:5]):
+    for index, fragment in enumerate(BUGS[:3]):
         place(student_of(index, fragment), fragment, directory, "folder")
     (directory / "broken.zip").write_bytes(b"PK but not really")
     return directory

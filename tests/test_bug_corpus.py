@@ -17,6 +17,7 @@ from conftest import (
     BUG_CORPORA,
     CORPORA,
     FAST,
+    TIMED,
     assignment_of,
     bound_names,
     diagnoses,
@@ -26,6 +27,7 @@ from conftest import (
     kit_replay,
     points_by_function,
     submission_with,
+    untimed,
     verdicts,
 )
 
@@ -33,11 +35,9 @@ from grader import grading
 from grader.assignments import load_assignment
 from grader.assignments.spec import AssignmentSpec, FunctionSpec
 from grader.checks.implementations import StudentImplementation
-from grader.checks.timing import RunsAsFastAsReference
 from grader.report.model import CheckResult
 
 BUGS = sorted(CORPORA.glob("*/bugs/*/*.py"))
-TIMED = RunsAsFastAsReference.kind
 
 
 def keeps_module_state(fragment: Path) -> bool:
@@ -110,16 +110,6 @@ def corpus_case(fragment: Path) -> pytest.ParameterSet:
     marks = [pytest.mark.slow] if assignment == "gpu" else []
     ident = f"{assignment}/{fragment.parent.name}/{fragment.stem}"
     return pytest.param(fragment, marks=marks, id=ident)
-
-
-def untimed(spec: AssignmentSpec) -> AssignmentSpec:
-    """The assignment less its timed checks, and less the functions that have no others."""
-    functions = [
-        replace(function, checks=checks)
-        for function in spec.functions
-        if (checks := tuple(check for check in function.checks if check.kind != TIMED))
-    ]
-    return replace(spec, functions=tuple(functions))
 
 
 @pytest.mark.parametrize("fragment", [corpus_case(fragment) for fragment in BUGS])

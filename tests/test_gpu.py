@@ -8,13 +8,15 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from conftest import CORPORA, FAST, graded, needs_packages_of, submission_with
+from conftest import CORPORA, FAST, TIMED, needs_packages_of, submission_with, untimed
 from typer.testing import CliRunner
 
-from grader import grading
-from grader.checks.timing import CREDIT, MARGIN, RunsAsFastAsReference, credit, settled
+from grader import grading, release
+from grader.assignments import load_assignment
+from grader.checks.timing import CREDIT, MARGIN, credit, settled
 from grader.cli import app
-from grader.grading import grade
+from grader.grading import GradeOptions, grade
+from grader.report.model import Report
 from grader.starter import reference_submission
 
 
@@ -42,10 +44,25 @@ def test_a_ratio_near_an_edge_is_not_settled_until_the_noise_allows() -> None:
 
 @pytest.mark.slow
 @needs_packages_of("gpu")
-def test_the_report_names_the_device_and_the_times(tmp_path: Path) -> None:
-    report = graded(reference_submission(tmp_path / "reference"), assignment="gpu")
+def test_validate_passes_and_the_report_names_the_device_and_the_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`validate` (the reference scores full marks, the stubs zero, the same seed gives the
+    same report), and its report of the reference names the device and times each timed
+    check there: read from validate's own gradings, each of which times every timed check."""
+    reports = []
+
+    def kept(*args: object, **kwargs: object) -> Report:
+        reports.append(grade(*args, **kwargs))
+        return reports[-1]
+
+    monkeypatch.setattr(release, "grade", kept)
+    outcome = release.validate("gpu", GradeOptions(timeout=10.0))
+    assert not outcome.problems, outcome.problems
+    assert outcome.stubs.startswith("0/")
+    report = reports[0]
     assert "CPU" in report.device
-    timed = [r for r in report.results if r.kind == "runs_as_fast_as_reference"]
+    timed = [r for r in report.results if r.kind == TIMED]
     assert len(timed) == 5
     for result in timed:
         (table,) = result.attachments.tables
@@ -66,14 +83,16 @@ def test_asking_for_cuda_without_one_is_a_usage_error(tmp_path: Path) -> None:
     assert "no CUDA device" in result.output
 
 
-TIMED = RunsAsFastAsReference.kind
-
-
 @pytest.mark.slow
 @needs_packages_of("gpu")
-def test_a_kept_reference_worker_gives_the_verdicts_of_a_fresh_one(tmp_path: Path) -> None:
+def test_a_kept_reference_worker_gives_the_verdicts_of_a_fresh_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The session keeps reference workers (conftest); reused after other gradings, one
-    gives what a worker started for the grading gives, feedback included."""
+    gives what a worker started for the grading gives, feedback included (timings aside:
+    they are measured, never the same twice, so the timed checks are left out)."""
+    (spec,) = load_assignment("gpu")
+    monkeypatch.setattr(grading, "load_assignment", lambda _: [untimed(spec)])
     submission = submission_with(
         CORPORA / "gpu" / "bugs" / "xavier_uniform_" / "slides_bound.py", tmp_path / "bug"
     )
@@ -83,7 +102,7 @@ def test_a_kept_reference_worker_gives_the_verdicts_of_a_fresh_one(tmp_path: Pat
     with mock.patch.object(grading, "_kept", None):
         fresh = grade("gpu", submission, options)
     verdicts = [
-        [(r.name, r.score, r.feedback) for r in report.results if r.kind != TIMED]
+        [(result.name, result.score, result.feedback) for result in report.results]
         for report in (*kept, fresh)
     ]
     assert verdicts[0] == verdicts[1] == verdicts[2]

@@ -83,6 +83,11 @@ def describe_type(value: object) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+_U8, _U32, _U64 = struct.Struct("<B"), struct.Struct("<I"), struct.Struct("<Q")
+_I64, _F64 = struct.Struct("<q"), struct.Struct("<d")
+_ITEMSIZES = {dtype: np.dtype(dtype).itemsize for dtype in ALLOWED_DTYPES}
+
+
 def encode(value: object) -> bytes:
     out = bytearray()
     _encode(value, out, 0)
@@ -99,19 +104,19 @@ def _encode(value: object, out: bytearray, depth: int) -> None:
         out += b"T" if value else b"F"
     elif cls is int:
         if -(2**63) <= value < 2**63:
-            out += b"i" + struct.pack("<q", value)
+            out += b"i" + _I64.pack(value)
         else:
             _encode_text(b"I", str(value), out)
     elif cls is float:
-        out += b"f" + struct.pack("<d", value)
+        out += b"f" + _F64.pack(value)
     elif cls is str:
         _encode_text(b"s", value, out)
     elif cls is list or cls is tuple:
-        out += (b"l" if cls is list else b"t") + struct.pack("<I", len(value))
+        out += (b"l" if cls is list else b"t") + _U32.pack(len(value))
         for item in value:
             _encode(item, out, depth + 1)
     elif cls is dict:
-        out += b"d" + struct.pack("<I", len(value))
+        out += b"d" + _U32.pack(len(value))
         for key, item in value.items():
             if type(key) not in (str, int):
                 raise UnsupportedValue(f"a dict key of type {describe_type(key)}")
@@ -122,16 +127,16 @@ def _encode(value: object, out: bytearray, depth: int) -> None:
     elif cls in _SCALAR_TYPES:
         _encode_array(np.asarray(value), out)
     elif cls is Handle:
-        out += b"h" + struct.pack("<Q", value.id)
+        out += b"h" + _U64.pack(value.id)
     elif cls is RngSeed:
-        out += b"g" + struct.pack("<Q", value.seed)
+        out += b"g" + _U64.pack(value.seed)
     else:
         raise UnsupportedValue(f"an object of type {describe_type(value)}")
 
 
 def _encode_text(tag: bytes, text: str, out: bytearray) -> None:
     data = text.encode("utf-8", "surrogatepass")
-    out += tag + struct.pack("<I", len(data)) + data
+    out += tag + _U32.pack(len(data)) + data
 
 
 def _encode_array(array: np.ndarray, out: bytearray) -> None:
@@ -139,9 +144,9 @@ def _encode_array(array: np.ndarray, out: bytearray) -> None:
     if dtype not in ALLOWED_DTYPES:
         raise UnsupportedValue(f"a numpy array of dtype {array.dtype} (numeric or bool only)")
     data = np.ascontiguousarray(array).tobytes()
-    out += b"a" + struct.pack("<B", len(dtype)) + dtype.encode("ascii")
-    out += struct.pack("<B", array.ndim) + struct.pack(f"<{array.ndim}Q", *array.shape)
-    out += struct.pack("<Q", len(data)) + data
+    out += b"a" + _U8.pack(len(dtype)) + dtype.encode("ascii")
+    out += _U8.pack(array.ndim) + struct.pack(f"<{array.ndim}Q", *array.shape)
+    out += _U64.pack(len(data)) + data
 
 
 def decode(data: bytes) -> object:
@@ -153,47 +158,57 @@ def decode(data: bytes) -> object:
 
 
 class _Reader:
+    """Reads one value at `pos`; every read is bounds-checked first (a kit's tape holds
+    hundreds of thousands of values, so each costs as few calls as it can)."""
+
     def __init__(self, data: memoryview) -> None:
         self.data = data
         self.pos = 0
+        self.end = len(data)
 
     def take(self, n: int) -> memoryview:
-        if n < 0 or self.pos + n > len(self.data):
+        pos = self.pos
+        if n < 0 or pos + n > self.end:
             raise MalformedMessage("message truncated")
-        chunk = self.data[self.pos : self.pos + n]
-        self.pos += n
-        return chunk
+        self.pos = pos + n
+        return self.data[pos : pos + n]
 
-    def unpack(self, fmt: str) -> tuple:
-        return struct.unpack(fmt, self.take(struct.calcsize(fmt)))
+    def fixed(self, layout: struct.Struct) -> object:
+        """The one number `layout` packs, read at the current position."""
+        pos = self.pos
+        if pos + layout.size > self.end:
+            raise MalformedMessage("message truncated")
+        self.pos = pos + layout.size
+        return layout.unpack_from(self.data, pos)[0]
 
     def value(self, depth: int) -> object:
         if depth > MAX_DEPTH + 1:
             raise MalformedMessage("nested too deep")
-        tag = bytes(self.take(1))
-        if tag == b"N":
-            return None
-        if tag in (b"T", b"F"):
-            return tag == b"T"
-        if tag == b"i":
-            return self.unpack("<q")[0]
-        if tag == b"I":
-            text = self.text()
-            if len(text) > 5000 or not text.lstrip("-").isdigit():
-                raise MalformedMessage("bad integer")
-            return int(text)
-        if tag == b"f":
-            return self.unpack("<d")[0]
-        if tag == b"s":
-            return self.text()
-        if tag in (b"l", b"t"):
-            (count,) = self.unpack("<I")
-            items = [self.value(depth + 1) for _ in range(min(count, len(self.data)))]
+        pos = self.pos
+        if pos >= self.end:
+            raise MalformedMessage("message truncated")
+        self.pos = pos + 1
+        tag = self.data[pos]
+        if tag == 0x66:  # f
+            return self.fixed(_F64)
+        if tag == 0x69:  # i
+            return self.fixed(_I64)
+        if tag == 0x61:  # a
+            return self.array()
+        if tag == 0x6C or tag == 0x74:  # l, t
+            count = self.fixed(_U32)
+            items = [self.value(depth + 1) for _ in range(min(count, self.end))]
             if len(items) != count:
                 raise MalformedMessage("message truncated")
-            return items if tag == b"l" else tuple(items)
-        if tag == b"d":
-            (count,) = self.unpack("<I")
+            return items if tag == 0x6C else tuple(items)
+        if tag == 0x73:  # s
+            return self.text()
+        if tag == 0x4E:  # N
+            return None
+        if tag == 0x54 or tag == 0x46:  # T, F
+            return tag == 0x54
+        if tag == 0x64:  # d
+            count = self.fixed(_U32)
             result = {}
             for _ in range(count):
                 key = self.value(depth + 1)
@@ -201,39 +216,42 @@ class _Reader:
                     raise MalformedMessage("bad dict key")
                 result[key] = self.value(depth + 1)
             return result
-        if tag == b"a":
-            return self.array()
-        if tag == b"h":
-            return Handle(self.unpack("<Q")[0])
-        if tag == b"g":
-            return RngSeed(self.unpack("<Q")[0])
-        raise MalformedMessage(f"unknown tag {tag!r}")
+        if tag == 0x49:  # I
+            text = self.text()
+            if len(text) > 5000 or not text.lstrip("-").isdigit():
+                raise MalformedMessage("bad integer")
+            return int(text)
+        if tag == 0x68:  # h
+            return Handle(self.fixed(_U64))
+        if tag == 0x67:  # g
+            return RngSeed(self.fixed(_U64))
+        raise MalformedMessage(f"unknown tag {bytes([tag])!r}")
 
     def text(self) -> str:
-        (size,) = self.unpack("<I")
+        size = self.fixed(_U32)
         try:
-            return bytes(self.take(size)).decode("utf-8", "surrogatepass")
+            return str(self.take(size), "utf-8", "surrogatepass")
         except UnicodeDecodeError as error:
             raise MalformedMessage("bad text") from error
 
     def array(self) -> np.ndarray:
-        (dtype_len,) = self.unpack("<B")
-        dtype = bytes(self.take(dtype_len)).decode("ascii", "replace")
+        dtype = str(self.take(self.fixed(_U8)), "ascii", "replace")
         if dtype not in ALLOWED_DTYPES:
             raise MalformedMessage(f"dtype {dtype} not allowed")
-        (ndim,) = self.unpack("<B")
+        ndim = self.fixed(_U8)
         if ndim > 32:
             raise MalformedMessage("too many dimensions")
-        shape = self.unpack(f"<{ndim}Q")
-        (size,) = self.unpack("<Q")
-        itemsize = np.dtype(dtype).itemsize
+        shape = struct.unpack(f"<{ndim}Q", self.take(8 * ndim))
+        size = self.fixed(_U64)
         count = 1
         for extent in shape:
             count *= extent
-        if count * itemsize != size:
+        if count * _ITEMSIZES[dtype] != size:
             raise MalformedMessage("array size does not match its shape")
-        raw = bytes(self.take(size))
-        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+        offset = self.pos
+        self.take(size)
+        array = np.frombuffer(self.data, dtype=dtype, count=count, offset=offset)
+        return array.reshape(shape).copy()
 
 
 def frame(payload: bytes) -> bytes:

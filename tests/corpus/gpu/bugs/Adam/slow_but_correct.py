@@ -1,4 +1,5 @@
-"""A correct Adam that works one row at a time in Python: same results, several times slower."""
+"""A correct Adam that works one row at a time in Python (a vector as one row): same results,
+about ten times slower on the CPU."""
 
 import torch
 
@@ -24,11 +25,7 @@ class Adam(torch.optim.Optimizer):
                         )
                     state["step"] += 1
                     t = state["step"]
-                    rows = (
-                        p.view(-1, p.shape[-1])
-                        if p.dim() > 1
-                        else p.view(-1, 64 if p.numel() % 64 == 0 else 1)
-                    )
+                    rows = p.view(-1, p.shape[-1]) if p.dim() > 1 else p.view(1, -1)
                     grads = p.grad.view(rows.shape)
                     ms, vs = state["exp_avg"].view(rows.shape), state["exp_avg_sq"].view(rows.shape)
                     for i in range(rows.shape[0]):
