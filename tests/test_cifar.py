@@ -7,14 +7,16 @@ from __future__ import annotations
 import os
 import pickle
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPORA, graded
+from conftest import CORPORA, FAST, graded
 from typer.testing import CliRunner
 
 from grader import course
+from grader.assignments import load_assignment
 from grader.checks.blame import named
 from grader.cifar10 import (
     SAMPLE,
@@ -209,11 +211,22 @@ def test_correct_pieces_written_differently_score_full_marks(
         assert report.score == report.max_score == 20, failures(report)
 
 
+def networks_using(piece: tuple[str, ...]) -> tuple[str, ...]:
+    """The networks whose checks name one of the piece's functions (in their architecture or
+    training recipe): the others assemble none of its code."""
+    (spec,) = load_assignment("cifar")
+    used = [f.name for f in spec.functions if any(name in repr(f.checks) for name in piece)]
+    assert used, piece
+    return tuple(used)
+
+
 @pytest.mark.parametrize("fragment", sorted(BREAKS_TRAINING))
 def test_a_broken_piece_loses_points_and_is_named(fragment: str, tmp_path: Path) -> None:
+    """Graded on the networks that use the piece."""
     layers = {layer.name: layer.functions for layer in LAYERS}
     piece = layers.get(BREAKS_TRAINING[fragment], (BREAKS_TRAINING[fragment],))
-    report = graded(cifar_submission(tmp_path / "s", CORPORA / fragment), assignment="cifar")
+    submission = cifar_submission(tmp_path / "s", CORPORA / fragment)
+    report = graded(submission, replace(FAST, only=networks_using(piece)), assignment="cifar")
     assert report.score < report.max_score
     feedback = failures(report)
     assert any(function in feedback for function in piece), feedback

@@ -109,8 +109,9 @@ def regular_install() -> Iterator[tuple[str, dict[str, str]]]:
     subprocess.run([str(SYSTEM_PYTHON), "-m", "venv", "--without-pip", str(venv)], check=True)
     (site_packages,) = venv.glob("lib/python3*/site-packages")
     no_caches = shutil.ignore_patterns("__pycache__")
-    for entry in [*SITE_PACKAGES.glob("numpy*"), ROOT / "reference"]:
-        shutil.copytree(entry, site_packages / entry.name, ignore=no_caches)
+    for entry in SITE_PACKAGES.glob("numpy*"):  # with its bytecode, as pip leaves it
+        shutil.copytree(entry, site_packages / entry.name)
+    shutil.copytree(ROOT / "reference", site_packages / "reference", ignore=no_caches)
     shutil.copytree(ROOT / "grader", source / "grader", ignore=no_caches)
     for name in ("pyproject.toml", "README.md"):
         shutil.copyfile(ROOT / name, source / name)
@@ -353,6 +354,7 @@ def test_abort_still_crashes_only_the_worker(worker: Worker) -> None:
 
 
 def test_closing_the_reply_pipe_does_not_hang_the_grader(worker: Worker) -> None:
+    worker.timeout = 1.0  # the call's timeout is what ends it
     began = time.monotonic()
     with pytest.raises(StudentCallFailed) as caught:
         worker.call("student", "close_reply", [])
@@ -363,6 +365,7 @@ def test_closing_the_reply_pipe_does_not_hang_the_grader(worker: Worker) -> None
 def test_a_worker_that_stops_reading_does_not_block_the_grader(worker: Worker) -> None:
     """The worker's request pipe is kept open by a child that never reads it: a request
     larger than the pipe's buffer would block a plain write forever."""
+    worker.timeout = 1.0  # the call's timeout is what ends it
     assert worker.call("student", "plug", []).value == 1
     began = time.monotonic()
     with pytest.raises(StudentCallFailed):
