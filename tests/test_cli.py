@@ -136,10 +136,15 @@ def test_usage_errors_exit_two_with_a_message(args: tuple[str, ...]) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_check_runs_public_checks_from_the_current_folder(reference_dir: Path) -> None:
-    result = grader("check", "layers", "-k", "batchnorm", cwd=reference_dir)
+def test_check_runs_public_checks_from_the_current_folder(tmp_path: Path) -> None:
+    """...and leaves nothing there: hypothesis, left alone, would cache in .hypothesis/
+    the literals of every module of the engine and the course pack it finds loaded."""
+    folder = copy_reference(tmp_path / "work")
+    handed_in = sorted(folder.rglob("*"))
+    result = grader("check", "layers", "-k", "batchnorm", cwd=folder)
     assert result.returncode == 0, result.stderr
     assert "100.0%" in result.stdout
+    assert sorted(folder.rglob("*")) == handed_in
 
 
 def test_only_and_k_grade_exactly_the_chosen_functions(reference_dir: Path) -> None:

@@ -1,17 +1,20 @@
 """satisfies_property: a hypothesis property run in the grader, calling the student through
-the worker. Deterministic (the grading seed, no example database); on failure the
-feedback shows the smallest failing example hypothesis found."""
+the worker. Deterministic (the grading seed, no example database, no constants read from
+the process's own modules); on failure the feedback shows the smallest failing example
+hypothesis found."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.internal.conjecture import providers
 
 from grader.assignments.spec import Case, Check, FunctionSpec
 from grader.checks.context import STUDENT_FAILURES, CheckContext, Outcome, explain_failure
@@ -48,6 +51,25 @@ def property_factory(factory: Callable[..., Property]) -> Callable[..., Property
         return dataclasses.replace(made, made_by=(factory.__module__, factory.__name__, args))
 
     return make
+
+
+@contextlib.contextmanager
+def own_constants_only() -> Iterator[None]:
+    """Hypothesis draws some values from the literals of the "local" modules this process
+    has imported (the engine's, the course pack's reference solutions), and caches those
+    literals in .hypothesis/ in the working folder. A grading would then draw examples that
+    depend on what its process imported before (a kit replayed where the engine is
+    installed, not checked out, would ask for examples its recording never drew), and would
+    leave reference literals beside it. Meanwhile hypothesis's fixed pool is all it has."""
+    local = getattr(providers, "_get_local_constants", None)
+    if local is None:  # a hypothesis without local constants
+        yield
+        return
+    providers._get_local_constants = providers.Constants  # called without arguments: empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = local
 
 
 @functools.cache
@@ -102,7 +124,8 @@ class SatisfiesProperty(Check):
                 raise PropertyViolation(str(error)) from None
 
         try:
-            run()
+            with own_constants_only():
+                run()
         except PropertyViolation:
             example = ", ".join(
                 f"{name}={describe_value(value, full=True)}"
