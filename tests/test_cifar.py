@@ -212,12 +212,12 @@ def test_correct_pieces_written_differently_score_full_marks(
 
 
 def networks_using(piece: tuple[str, ...]) -> tuple[str, ...]:
-    """The networks whose checks name one of the piece's functions (in their architecture or
-    training recipe): the others assemble none of its code."""
+    """The networks whose gradings call one of the piece's functions (`AssignmentSpec.calls`):
+    the others assemble none of its code."""
     (spec,) = load_assignment("cifar")
-    used = [f.name for f in spec.functions if any(name in repr(f.checks) for name in piece)]
+    used = tuple(f.name for f in spec.functions if spec.calls(f.name) & set(piece))
     assert used, piece
-    return tuple(used)
+    return used
 
 
 @pytest.mark.parametrize("fragment", sorted(BREAKS_TRAINING))

@@ -101,6 +101,11 @@ class Check:
         """What the check verifies, as reports and `grader list` show it."""
         raise NotImplementedError(f"{type(self).__name__} has no description")
 
+    def calls(self) -> frozenset[str]:
+        """The student functions it calls besides the graded function, its forward and what
+        the function `uses`: the pieces of a network it assembles."""
+        return frozenset()
+
 
 @dataclass(frozen=True)
 class FunctionSpec:
@@ -167,11 +172,13 @@ class AssignmentSpec:
 
     def calls(self, name: str) -> frozenset[str]:
         """The student functions that grading `name` calls: itself, its forward (a backward
-        gets its cache from it), what it `uses`, and every piece (networks assembled from
-        them). Its points depend on no other student code, except what these call in turn."""
+        gets its cache from it), what it `uses`, and what its checks call (`Check.calls`: the
+        pieces of the networks they assemble). Its points depend on no other student code,
+        except what these call in turn."""
         function = self.function(name)
         forward = (function.forward,) if function.forward else ()
-        return frozenset({name, *forward, *function.uses, *self.pieces})
+        called = (check.calls() for check in function.checks)
+        return frozenset({name, *forward, *function.uses}).union(*called)
 
     @property
     def points(self) -> float:

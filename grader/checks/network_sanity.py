@@ -68,6 +68,9 @@ class NetworkCheck(Check):
         super().__post_init__()
         self.require(isinstance(self.net, Architecture), f"net={self.net!r} (an Architecture)")
 
+    def calls(self) -> frozenset[str]:
+        return frozenset(name for piece in self.net.pieces(regularized=True) for name in piece)
+
     def small_network(self, ctx: CheckContext) -> tuple[ImageSet, dict]:
         """The images, and small random weights for the network."""
         images = load_images(ctx.cifar_dir)

@@ -173,6 +173,9 @@ class NetworkOverfits(Check):
         super().__post_init__()
         self.require(isinstance(self.recipe, Recipe), f"recipe={self.recipe!r} (a Recipe)")
 
+    def calls(self) -> frozenset[str]:
+        return frozenset(name for piece in self.recipe.pieces() for name in piece)
+
     def describe(self, function: FunctionSpec) -> str:
         recipe = self.recipe
         return (
