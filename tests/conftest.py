@@ -9,7 +9,7 @@ import itertools
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -117,15 +117,27 @@ def named_by_function(report: Report) -> dict[str, set[str]]:
     return named
 
 
-def submission_with(fragment: Path, directory: Path) -> Path:
-    """The assignment's correct_alt module with the fragment appended (its defs shadow the
-    correct ones)."""
-    assignment = assignment_of(fragment)
+def correct_module(assignment: str) -> Path:
+    """The assignment's correct_alt module, which corpus fragments are appended to."""
     (module,) = starter_modules()[assignment]
-    base = CORPORA / assignment / "correct_alt" / f"{module}.py"
+    return CORPORA / assignment / "correct_alt" / f"{module}.py"
+
+
+def submission_source(fragments: Sequence[Path]) -> str:
+    """The correct module with the fragments appended in order (their defs shadow the
+    correct ones)."""
+    base = correct_module(assignment_of(fragments[0]))
+    return base.read_text() + "".join(
+        f"\n\n# --- fragment {fragment.stem} ---\n" + fragment.read_text() for fragment in fragments
+    )
+
+
+def submission_with(fragments: Path | Sequence[Path], directory: Path) -> Path:
+    """A submission folder holding `submission_source` of the fragment(s)."""
+    fragments = [fragments] if isinstance(fragments, Path) else list(fragments)
+    (module,) = starter_modules()[assignment_of(fragments[0])]
     directory.mkdir(parents=True, exist_ok=True)
-    text = base.read_text() + "\n\n# --- fragment ---\n" + fragment.read_text()
-    (directory / f"{module}.py").write_text(text)
+    (directory / f"{module}.py").write_text(submission_source(fragments))
     return directory
 
 
@@ -185,12 +197,24 @@ def reached(graph: dict[str, set[str]], start: frozenset[str]) -> set[str]:
     return seen
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text())
+
+
 def functions_at_risk(spec: AssignmentSpec, submission: Path, fragment: Path) -> tuple[str, ...]:
-    """The functions whose points the fragment can change: those whose grading calls
-    (`AssignmentSpec.calls`) a student function that reaches a name the fragment binds."""
+    """`functions_reaching` the fragment in the submission folder's module."""
     (module,) = submission.glob("*.py")
-    graph = mentions(ast.parse(module.read_text()))
-    changed = bound_names(ast.parse(fragment.read_text()))
+    return functions_reaching(spec, mentions(ast.parse(module.read_text())), fragment)
+
+
+def functions_reaching(
+    spec: AssignmentSpec, graph: dict[str, set[str]], fragment: Path
+) -> tuple[str, ...]:
+    """The functions whose points the fragment can change in a module (`graph`: its
+    `mentions`): those whose grading calls (`AssignmentSpec.calls`) a student function that
+    reaches a name the fragment binds."""
+    changed = bound_names(parsed(fragment))
     return tuple(
         function.name
         for function in spec.functions

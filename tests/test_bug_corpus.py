@@ -20,11 +20,15 @@ from conftest import (
     TIMED,
     assignment_of,
     bound_names,
+    correct_module,
     diagnoses,
     fragment_constants,
     functions_at_risk,
+    functions_reaching,
     kit_checks,
     kit_replay,
+    mentions,
+    parsed,
     points_by_function,
     submission_with,
     untimed,
@@ -35,7 +39,7 @@ from grader import grading
 from grader.assignments import load_assignment
 from grader.assignments.spec import AssignmentSpec, FunctionSpec
 from grader.checks.implementations import StudentImplementation
-from grader.report.model import CheckResult
+from grader.report.model import CheckResult, Report
 
 BUGS = sorted(CORPORA.glob("*/bugs/*/*.py"))
 
@@ -104,64 +108,145 @@ def test_a_grading_calls_only_student_functions_the_spec_knows(assignment: str) 
         assert spec.calls(function.name) <= known, function.name
 
 
-def corpus_case(fragment: Path) -> pytest.ParameterSet:
-    """A fragment as a test parameter; a torch one starts torch in its worker (slow)."""
-    assignment = assignment_of(fragment)
+GROUP_SIZE = 6  # fragments graded together at most; a gpu group is one torch worker
+
+
+def graded_alone(fragment: Path) -> bool:
+    """A fragment that keeps module state (another fragment's crash would restart the
+    worker under it) or is judged on its timed checks is graded in a submission of its own."""
+    return keeps_module_state(fragment) or TIMED in fragment_constants(fragment).get(
+        "LOSES_ONLY", []
+    )
+
+
+def names_in_use(fragment: Path) -> set[str]:
+    """The names the fragment binds, less its metadata (upper-case constants none of its
+    functions reads, such as MISTAKE): two fragments may both set those."""
+    tree = parsed(fragment)
+    read = set().union(*mentions(tree).values())
+    return {name for name in bound_names(tree) if not name.isupper() or name in read}
+
+
+def independent(spec: AssignmentSpec, fragments: list[Path]) -> bool:
+    """Whether the fragments can share one submission and still each be judged as if it were
+    alone: they break different functions, bind different names (none shadows another's),
+    and no graded function reaches names of two of them in the combined module."""
+    if len({fragment.parent.name for fragment in fragments}) < len(fragments):
+        return False
+    graph = mentions(parsed(correct_module(assignment_of(fragments[0]))))
+    for fragment in fragments:
+        graph |= mentions(parsed(fragment))  # later definitions replace earlier ones
+    bound = [names_in_use(fragment) for fragment in fragments]
+    risks = [set(functions_reaching(spec, graph, fragment)) for fragment in fragments]
+    return all(sum(map(len, sets)) == len(set().union(*sets)) for sets in (bound, risks))
+
+
+def corpus_groups(fragments: list[Path]) -> list[tuple[Path, ...]]:
+    """The fragments packed greedily, in order, into independent groups of at most
+    GROUP_SIZE: one grading (one worker start, a torch import for gpu) serves several."""
+    specs = {name: untimed(load_assignment(name)[0]) for name in BUG_CORPORA}
+    groups: list[list[Path]] = []
+    for fragment in fragments:
+        assignment = assignment_of(fragment)
+        fits = (
+            group
+            for group in groups
+            if not graded_alone(fragment)
+            and not graded_alone(group[0])
+            and assignment_of(group[0]) == assignment
+            and len(group) < GROUP_SIZE
+            and independent(specs[assignment], [*group, fragment])
+        )
+        group = next(fits, None)
+        if group is None:
+            groups.append([fragment])
+        else:
+            group.append(fragment)
+    return [tuple(group) for group in groups]
+
+
+def corpus_case(group: tuple[Path, ...]) -> pytest.ParameterSet:
+    """A group as a test parameter, named by its fragments; a torch one starts torch in its
+    worker (slow)."""
+    assignment = assignment_of(group[0])
     marks = [pytest.mark.slow] if assignment == "gpu" else []
-    ident = f"{assignment}/{fragment.parent.name}/{fragment.stem}"
-    return pytest.param(fragment, marks=marks, id=ident)
+    names = "+".join(f"{fragment.parent.name}/{fragment.stem}" for fragment in group)
+    return pytest.param(group, marks=marks, id=f"{assignment}/{names}")
 
 
-@pytest.mark.parametrize("fragment", [corpus_case(fragment) for fragment in BUGS])
-def test_mistake_loses_points_on_its_function_only(
-    fragment: Path,
+@pytest.mark.parametrize("group", [corpus_case(group) for group in corpus_groups(BUGS)])
+def test_mistakes_lose_points_on_their_function_only(
+    group: tuple[Path, ...],
     tmp_path: Path,
     student_calls: dict[str, set[str]],
     kits: dict[str, Path],
     monkeypatch: pytest.MonkeyPatch,
+    subtests: pytest.Subtests,
 ) -> None:
-    """Only the functions at risk are graded, which is as good as grading them all: a
-    function's points depend on the student functions its checks call (itself, its
-    forward, what it `uses`, the assignment's pieces: `AssignmentSpec.calls`; the calls
-    seen here are held to it) and on what those reach in the submission module (the
-    helpers and other functions their bodies name, read with ast). A function none of whose
-    calls reach a name the fragment binds runs the same code as in the correct submission,
-    which scores full marks; each check reseeds the worker and a crash restarts it, so
-    nothing else carries over from one function's checks to another's.
+    """Each fragment loses points on its own function and on no other. Fragments that are
+    `independent` are appended to one correct submission and graded together; only the
+    functions at risk are graded, which is as good as grading them all: a function's points
+    depend on the student functions its checks call (itself, its forward, what it `uses`,
+    the assignment's pieces: `AssignmentSpec.calls`; the calls seen here are held to it) and
+    on what those reach in the submission module (the helpers and other functions their
+    bodies name, read with ast). A function none of whose calls reach a name a fragment
+    binds runs the same code as in the correct submission, which scores full marks; each
+    check reseeds the worker and a crash restarts it, so nothing else carries over from one
+    function's checks to another's.
 
     Timed checks run only for a fragment whose LOSES_ONLY names them (a slow but correct
-    one): speed is not what the others get wrong, and timing is half of a torch grading.
+    one, graded alone): speed is not what the others get wrong, and timing is half of a
+    torch grading.
 
     The first fragment of each function is also checked as a student kit would check it:
     `grader check` from the released kit (its recorded answers, failure paths included)
     gives, check by check, this grading's public verdicts and feedback."""
-    target = fragment.parent.name
-    assignment = assignment_of(fragment)
+    assignment = assignment_of(group[0])
     (spec,) = load_assignment(assignment)
-    constants = fragment_constants(fragment)
-    submission = submission_with(fragment, tmp_path / "submission")
-    at_risk = functions_at_risk(spec, submission, fragment)
-    allowed = {target, *constants.get("MAY_LOSE", [])}
-    assert allowed <= set(at_risk), f"MAY_LOSE names functions {target} cannot reach"
-    graded_spec = spec if TIMED in constants.get("LOSES_ONLY", []) else untimed(spec)
+    submission = submission_with(group, tmp_path / "submission")
+    timed = any(TIMED in fragment_constants(f).get("LOSES_ONLY", []) for f in group)
+    graded_spec = spec if timed else untimed(spec)
     graded_functions = {function.name for function in graded_spec.functions}
-    at_risk = tuple(name for name in at_risk if name in graded_functions)
-    options = replace(FAST, only=at_risk)
+    at_risk: dict[Path, tuple[str, ...]] = {}
+    allowed: dict[Path, set[str]] = {}
+    for fragment in group:
+        reaching = functions_at_risk(spec, submission, fragment)
+        allowed[fragment] = {
+            fragment.parent.name,
+            *fragment_constants(fragment).get("MAY_LOSE", []),
+        }
+        assert allowed[fragment] <= set(reaching), (
+            f"{fragment.stem}: MAY_LOSE names functions its function cannot reach"
+        )
+        at_risk[fragment] = tuple(name for name in reaching if name in graded_functions)
+    options = replace(FAST, only=tuple(name for f in group for name in at_risk[f]))
     with monkeypatch.context() as patch:
         patch.setattr(grading, "load_assignment", lambda _: [graded_spec])
         report = grading.grade(assignment, submission, options)
-    if fragment in KIT_REPLAYED:
-        public = replace(options, public_only=True)
+    if replayed := [name for f in group if f in KIT_REPLAYED for name in at_risk[f]]:
+        public = replace(options, public_only=True, only=tuple(replayed))
         kit = kit_replay(assignment, submission, public, kits[assignment])
-        assert verdicts(kit.results) == verdicts(kit_checks(report))
+        checks = tuple(r for r in kit_checks(report) if r.function in replayed)
+        assert verdicts(kit.results) == verdicts(checks)
     for function, called in student_calls.items():
         assert called <= spec.calls(function), f"{function} called {called}"
     totals = points_by_function(report)
-    score, maximum = totals[target]
-    assert score < maximum, f"{target} kept full marks"
-    others = {f: p for f, p in totals.items() if f not in allowed and p[0] < p[1]}
+    may_lose = set().union(*allowed.values())
+    others = {f: p for f, p in totals.items() if f not in may_lose and p[0] < p[1]}
     assert not others, f"other functions lost points: {others}"
-    failed = [r for r in report.results if not r.passed]
+    for fragment in group:
+        with subtests.test(msg=f"{fragment.parent.name}/{fragment.stem}"):
+            mistake_is_judged(fragment, report, set(at_risk[fragment]))
+
+
+def mistake_is_judged(fragment: Path, report: Report, at_risk: set[str]) -> None:
+    """The fragment's function lost points; its failed checks say why, are of the kinds its
+    LOSES_ONLY allows, and name its MISTAKE and no other."""
+    target = fragment.parent.name
+    constants = fragment_constants(fragment)
+    score, maximum = points_by_function(report)[target]
+    assert score < maximum, f"{target} kept full marks"
+    failed = [r for r in report.results if not r.passed and r.function in at_risk]
     for result in failed:
         assert result.feedback.strip(), f"{result.name} failed without feedback"
     if "LOSES_ONLY" in constants:
