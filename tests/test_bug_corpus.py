@@ -6,6 +6,7 @@ other: a fragment's MISTAKE is the only name its function may get)."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -111,6 +112,7 @@ def test_a_grading_calls_only_student_functions_the_spec_knows(assignment: str) 
 GROUP_SIZE = 6  # fragments graded together at most; a gpu group is one torch worker
 
 
+@functools.cache
 def graded_alone(fragment: Path) -> bool:
     """A fragment that keeps module state (another fragment's crash would restart the
     worker under it) or is judged on its timed checks is graded in a submission of its own."""
@@ -119,12 +121,17 @@ def graded_alone(fragment: Path) -> bool:
     )
 
 
+@functools.cache
+def mentions_in(path: Path) -> dict[str, set[str]]:
+    return mentions(parsed(path))
+
+
+@functools.cache
 def names_in_use(fragment: Path) -> set[str]:
     """The names the fragment binds, less its metadata (upper-case constants none of its
     functions reads, such as MISTAKE): two fragments may both set those."""
-    tree = parsed(fragment)
-    read = set().union(*mentions(tree).values())
-    return {name for name in bound_names(tree) if not name.isupper() or name in read}
+    read = set().union(*mentions_in(fragment).values())
+    return {name for name in bound_names(parsed(fragment)) if not name.isupper() or name in read}
 
 
 def independent(spec: AssignmentSpec, fragments: list[Path]) -> bool:
@@ -133,9 +140,9 @@ def independent(spec: AssignmentSpec, fragments: list[Path]) -> bool:
     and no graded function reaches names of two of them in the combined module."""
     if len({fragment.parent.name for fragment in fragments}) < len(fragments):
         return False
-    graph = mentions(parsed(correct_module(assignment_of(fragments[0]))))
+    graph = dict(mentions_in(correct_module(spec.id)))
     for fragment in fragments:
-        graph |= mentions(parsed(fragment))  # later definitions replace earlier ones
+        graph |= mentions_in(fragment)  # later definitions replace earlier ones
     bound = [names_in_use(fragment) for fragment in fragments]
     risks = [set(functions_reaching(spec, graph, fragment)) for fragment in fragments]
     return all(sum(map(len, sets)) == len(set().union(*sets)) for sets in (bound, risks))
@@ -255,3 +262,27 @@ def mistake_is_judged(fragment: Path, report: Report, at_risk: set[str]) -> None
     if "MISTAKE" in constants:
         feedback = "\n".join(r.feedback for r in failed if r.function == target)
         assert diagnoses(feedback) == {constants["MISTAKE"]}, feedback
+
+
+def test_mistakes_share_a_submission_only_when_independent(tmp_path: Path) -> None:
+    """Every fragment is in one group; fragments of one function, fragments binding the same
+    name, and a forward's fragment with its backward's (the backward's checks call the
+    forward) are each kept apart."""
+    groups = corpus_groups(BUGS)
+    assert sorted(fragment for group in groups for fragment in group) == BUGS
+    assert max(map(len, groups)) == GROUP_SIZE
+    spec = untimed(load_assignment("layers")[0])
+    bugs = CORPORA / "layers" / "bugs"
+    assert not independent(spec, sorted((bugs / "affine_backward").glob("*.py"))[:2])
+    forward, backward = bugs / "relu_forward", bugs / "relu_backward"
+    assert not independent(spec, [next(forward.glob("*.py")), next(backward.glob("*.py"))])
+    helpers = []
+    for function in ("tanh_forward", "sigmoid_forward"):
+        helper = tmp_path / function / "shared_helper.py"
+        helper.parent.mkdir()
+        helper.write_text(
+            f"def {function}(x):\n    return helper(x), x\n\ndef helper(x):\n    return x\n"
+        )
+        helpers.append(helper)
+    assert not independent(spec, helpers)
+    assert independent(spec, [helpers[0], next(backward.glob("*.py"))])
