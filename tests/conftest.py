@@ -204,22 +204,26 @@ def parsed(path: Path) -> ast.Module:
 
 def functions_at_risk(spec: AssignmentSpec, submission: Path, fragment: Path) -> tuple[str, ...]:
     """`functions_reaching` the fragment in the submission folder's module."""
+    return functions_reaching(submission_reach(spec, submission), fragment)
+
+
+def submission_reach(spec: AssignmentSpec, submission: Path) -> dict[str, set[str]]:
+    """`reach_of` the submission folder's one module."""
     (module,) = submission.glob("*.py")
-    return functions_reaching(spec, mentions(ast.parse(module.read_text())), fragment)
+    return reach_of(spec, mentions(ast.parse(module.read_text())))
 
 
-def functions_reaching(
-    spec: AssignmentSpec, graph: dict[str, set[str]], fragment: Path
-) -> tuple[str, ...]:
-    """The functions whose points the fragment can change in a module (`graph`: its
-    `mentions`): those whose grading calls (`AssignmentSpec.calls`) a student function that
-    reaches a name the fragment binds."""
+def reach_of(spec: AssignmentSpec, graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """For each graded function, every name its grading can reach in a module (`graph`: its
+    `mentions`), through the student functions it calls (`AssignmentSpec.calls`)."""
+    return {function.name: reached(graph, spec.calls(function.name)) for function in spec.functions}
+
+
+def functions_reaching(reach: dict[str, set[str]], fragment: Path) -> tuple[str, ...]:
+    """The functions whose points the fragment can change (`reach`: `reach_of` the module
+    it is in): those that reach a name the fragment binds."""
     changed = bound_names(parsed(fragment))
-    return tuple(
-        function.name
-        for function in spec.functions
-        if reached(graph, spec.calls(function.name)) & changed
-    )
+    return tuple(name for name, names in reach.items() if names & changed)
 
 
 def parameter_assignment(value: object) -> str | None:

@@ -24,13 +24,14 @@ from conftest import (
     correct_module,
     diagnoses,
     fragment_constants,
-    functions_at_risk,
     functions_reaching,
     kit_checks,
     kit_replay,
     mentions,
     parsed,
     points_by_function,
+    reach_of,
+    submission_reach,
     submission_with,
     untimed,
     verdicts,
@@ -49,7 +50,7 @@ def keeps_module_state(fragment: Path) -> bool:
     """Whether the fragment binds a module-level variable (its metadata constants aside):
     its functions then answer after other checks ran in the worker as they would not in a
     public-only run, so a full grading's public verdicts are not a kit's."""
-    tree = ast.parse(fragment.read_text())
+    tree = parsed(fragment)
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
     return any(not name.isupper() for name in bound_names(tree) - functions)
 
@@ -112,13 +113,16 @@ def test_a_grading_calls_only_student_functions_the_spec_knows(assignment: str) 
 GROUP_SIZE = 6  # fragments graded together at most; a gpu group is one torch worker
 
 
+def judged_on_time(fragment: Path) -> bool:
+    """A slow but correct fragment: its LOSES_ONLY names the timed checks."""
+    return TIMED in fragment_constants(fragment).get("LOSES_ONLY", [])
+
+
 @functools.cache
 def graded_alone(fragment: Path) -> bool:
     """A fragment that keeps module state (another fragment's crash would restart the
     worker under it) or is judged on its timed checks is graded in a submission of its own."""
-    return keeps_module_state(fragment) or TIMED in fragment_constants(fragment).get(
-        "LOSES_ONLY", []
-    )
+    return keeps_module_state(fragment) or judged_on_time(fragment)
 
 
 @functools.cache
@@ -143,8 +147,9 @@ def independent(spec: AssignmentSpec, fragments: list[Path]) -> bool:
     graph = dict(mentions_in(correct_module(spec.id)))
     for fragment in fragments:
         graph |= mentions_in(fragment)  # later definitions replace earlier ones
+    reach = reach_of(spec, graph)
     bound = [names_in_use(fragment) for fragment in fragments]
-    risks = [set(functions_reaching(spec, graph, fragment)) for fragment in fragments]
+    risks = [set(functions_reaching(reach, fragment)) for fragment in fragments]
     return all(sum(map(len, sets)) == len(set().union(*sets)) for sets in (bound, risks))
 
 
@@ -194,7 +199,8 @@ def test_mistakes_lose_points_on_their_function_only(
     `independent` are appended to one correct submission and graded together; only the
     functions at risk are graded, which is as good as grading them all: a function's points
     depend on the student functions its checks call (itself, its forward, what it `uses`,
-    the assignment's pieces: `AssignmentSpec.calls`; the calls seen here are held to it) and
+    the pieces of the networks its checks assemble: `AssignmentSpec.calls`; the calls seen
+    here are held to it) and
     on what those reach in the submission module (the helpers and other functions their
     bodies name, read with ast). A function none of whose calls reach a name a fragment
     binds runs the same code as in the correct submission, which scores full marks; each
@@ -211,13 +217,13 @@ def test_mistakes_lose_points_on_their_function_only(
     assignment = assignment_of(group[0])
     (spec,) = load_assignment(assignment)
     submission = submission_with(group, tmp_path / "submission")
-    timed = any(TIMED in fragment_constants(f).get("LOSES_ONLY", []) for f in group)
-    graded_spec = spec if timed else untimed(spec)
+    graded_spec = spec if any(map(judged_on_time, group)) else untimed(spec)
     graded_functions = {function.name for function in graded_spec.functions}
+    reach = submission_reach(spec, submission)
     at_risk: dict[Path, tuple[str, ...]] = {}
     allowed: dict[Path, set[str]] = {}
     for fragment in group:
-        reaching = functions_at_risk(spec, submission, fragment)
+        reaching = functions_reaching(reach, fragment)
         allowed[fragment] = {
             fragment.parent.name,
             *fragment_constants(fragment).get("MAY_LOSE", []),
