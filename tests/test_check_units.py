@@ -38,7 +38,7 @@ from grader.checks import (
 )
 from grader.checks.distribution import Target
 from grader.checks.inputs import away_from_zero
-from grader.checks.properties import Property, PropertyViolation
+from grader.checks.properties import Property, PropertyViolation, examples_drawn, search
 
 # --- the toy course: its reference functions, inputs and specs ---------------------------
 
@@ -542,6 +542,36 @@ def test_a_student_failure_inside_a_property_is_explained() -> None:
         "Smallest failing example found: x=",
         "\nscale_forward raised ZeroDivisionError: division by zero",
     )
+
+
+def test_a_passing_student_is_called_on_the_examples_hypothesis_draws() -> None:
+    """The draws are made once per property and seed and replayed in later gradings: each
+    grading calls the student on exactly the examples a fresh hypothesis search passes."""
+    fresh: list[tuple[float, float]] = []
+    search(SYMMETRIC, 7, lambda example: fresh.append((example["x"], example["a"])))
+    for _ in range(2):
+        seen = []
+
+        def recording(x, a, seen=seen):
+            seen.append((float(x[0]), a))
+            return a * x, (x, a)
+
+        fake = student(scale_forward=recording)
+        assert grade(SatisfiesProperty(1, SYMMETRIC), "scale_forward", fake, seed=7).passed
+        assert seen[::2] == [(x, a) for x, a in fresh] and len(fresh) > 10
+    assert len(examples_drawn(SYMMETRIC, 7)) == len(fresh)
+
+
+def test_a_replayed_example_that_fails_is_searched_and_shrunk_by_hypothesis() -> None:
+    """The replay meets a draw with |x| > 5, which the student below fails (the 8th drawn
+    from seed 0, the 4th from seed 11); hypothesis then searches from the start and
+    reports its own smallest failure, whatever the seed."""
+    fake = student(scale_forward=lambda x, a: (a * x + (np.abs(x) > 5), (x, a)))
+    for seed in (0, 11):
+        fails_with(
+            grade(SatisfiesProperty(1, SYMMETRIC), "scale_forward", fake, seed=seed),
+            "Smallest failing example found: x=6, a=1\nf(-x) = -5 but -f(x) = -7",
+        )
 
 
 # --- trajectory_matches_reference --------------------------------------------------------

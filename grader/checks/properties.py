@@ -6,6 +6,7 @@ hypothesis found."""
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import functools
 from collections.abc import Callable, Iterator, Mapping
@@ -79,6 +80,52 @@ def examples_of(prop: Property) -> st.SearchStrategy[Mapping[str, object]]:
     return prop.examples()
 
 
+def search(prop: Property, seed_value: int, body: Callable[[Mapping[str, object]], None]) -> None:
+    """Runs `body` on the examples hypothesis draws for `prop` from this seed; when one
+    fails, hypothesis shrinks it and re-raises the smallest failure's error."""
+
+    @settings(
+        max_examples=prop.max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        report_multiple_bugs=False,
+        print_blob=False,
+        verbosity=Verbosity.quiet,
+    )
+    @seed(seed_value)
+    @given(examples_of(prop))
+    def run(example: Mapping[str, object]) -> None:
+        body(example)
+
+    with own_constants_only():
+        run()
+
+
+@functools.lru_cache(maxsize=256)
+def examples_drawn(prop: Property, seed_value: int) -> tuple[Mapping[str, object], ...]:
+    """What hypothesis draws, in order, when every example passes: while none fails, its
+    draws depend on the property and the seed alone. Drawing costs more than calling the
+    student, so a class graded with one seed draws them once."""
+    drawn: list[Mapping[str, object]] = []
+    search(prop, seed_value, lambda example: drawn.append(copy.deepcopy(example)))
+    return tuple(drawn)
+
+
+def holds_on_every_draw(prop: Property, ctx: CheckContext) -> bool:
+    """The property holds on each example hypothesis would draw for a passing student. On
+    the first that fails, or raises anything, hypothesis searches from the start, as if
+    nothing had been replayed, and shrinks what it finds."""
+    for example in examples_drawn(prop, ctx.seed):
+        try:
+            prop.holds(ctx.student, copy.deepcopy(example))
+        except Exception:
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class SatisfiesProperty(Check):
     """`prop` holds for the student's function on every example hypothesis draws."""
@@ -99,21 +146,10 @@ class SatisfiesProperty(Check):
         evidence = prop.evidence() if prop.evidence else []
         for case in evidence:
             record_failure_paths(ctx, case)
+        if holds_on_every_draw(prop, ctx):
+            return Outcome(True)
 
-        @settings(
-            max_examples=prop.max_examples,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=list(HealthCheck),
-            phases=(Phase.explicit, Phase.generate, Phase.shrink),
-            report_multiple_bugs=False,
-            print_blob=False,
-            verbosity=Verbosity.quiet,
-        )
-        @seed(ctx.seed)
-        @given(examples_of(prop))
-        def run(example: Mapping[str, object]) -> None:
+        def check(example: Mapping[str, object]) -> None:
             try:
                 prop.holds(ctx.student, example)
             except PropertyViolation as violation:
@@ -124,8 +160,7 @@ class SatisfiesProperty(Check):
                 raise PropertyViolation(str(error)) from None
 
         try:
-            with own_constants_only():
-                run()
+            search(prop, ctx.seed, check)
         except PropertyViolation:
             example = ", ".join(
                 f"{name}={describe_value(value, full=True)}"
