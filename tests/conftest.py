@@ -135,9 +135,9 @@ def submission_source(fragments: Sequence[Path]) -> str:
 def submission_with(fragments: Path | Sequence[Path], directory: Path) -> Path:
     """A submission folder holding `submission_source` of the fragment(s)."""
     fragments = [fragments] if isinstance(fragments, Path) else list(fragments)
-    (module,) = starter_modules()[assignment_of(fragments[0])]
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / f"{module}.py").write_text(submission_source(fragments))
+    module = correct_module(assignment_of(fragments[0])).name
+    (directory / module).write_text(submission_source(fragments))
     return directory
 
 
