@@ -3,6 +3,8 @@ report naming the device, and the device option."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from unittest import mock
@@ -81,6 +83,51 @@ def test_asking_for_cuda_without_one_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no CUDA device" in result.output
+
+
+STUDENT_OPTIMIZER_RUN = """
+import sys
+import numpy as np
+import torch
+import torch_driver
+
+class Plain(torch.optim.Optimizer):
+    def __init__(self, params, lr):
+        super().__init__(params, {"lr": lr})
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self.state[p]["steps"] = self.state[p].get("steps", 0) + 1
+                    p.add_(p.grad, alpha=-group["lr"])
+
+class Worker:
+    def function(self, module, name):
+        return Plain
+
+trajectory = torch_driver.optimizer_trajectory(
+    Worker(), "student", "Plain", [np.ones(2)], [[[0], {}]], {"lr": 0.5},
+    [[np.ones(2)]] * 3, "float64", "cpu", reload_at=2,
+)
+print([float(step[0][0]) for step in trajectory], "torch._dynamo" in sys.modules)
+"""
+
+
+@needs_packages_of("gpu")
+def test_driving_an_optimizer_leaves_the_torch_compiler_unloaded() -> None:
+    """torch.optim.Optimizer's bookkeeping would import torch._dynamo on first use (more CPU
+    than torch itself, in every student worker): the driver keeps it out, and a student's
+    optimizer steps, saves and reloads its state as before."""
+    ran = subprocess.run(
+        [sys.executable, "-c", STUDENT_OPTIMIZER_RUN],
+        cwd=Path(grading.__file__).parent / "sandbox",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout.split("] ") == ["[0.5, 0.0, -0.5", "False\n"]
 
 
 @pytest.mark.slow

@@ -131,14 +131,26 @@ def _readable_by_others(path: Path) -> bool:
     )
 
 
+def _traversable_by_others(folder: Path) -> bool:
+    """Whether other users may pass through the folder (not followed if a link): nothing
+    under one they may not is theirs to read, so the walk below need not enter it."""
+    try:
+        mode = folder.lstat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISDIR(mode) and bool(mode & stat.S_IXOTH)
+
+
 def other_checkouts() -> tuple[str, ...]:
     """Course copies on this machine other than the pack the grader was given (other
     checkouts of this project, a CI clone's origin, copies in /tmp): readable by every
-    user, so plain mode cannot protect them; the pack it grades with is what it seals."""
+    user, so plain mode cannot protect them; the pack it grades with is what it seals.
+    Folders other users cannot pass through are not entered: what is under them is safe."""
     found = []
     for root, dirs, files in os.walk("/"):
         if root == "/":
             dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev")]
+        dirs[:] = [d for d in dirs if _traversable_by_others(Path(root) / d)]
         if Path(root).name == "reference" and "layers.py" in files:
             copy = Path(root) / "layers.py"
             if Path(root).parent.resolve() != ROOT.resolve() and _readable_by_others(copy):

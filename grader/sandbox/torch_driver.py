@@ -14,11 +14,31 @@ grading a NumPy assignment never loads torch.
 from __future__ import annotations
 
 import importlib
+import sys
 
 import numpy as np
 import torch
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def keep_the_compiler_unloaded() -> None:
+    """torch.optim.Optimizer's bookkeeping methods (add_param_group, zero_grad, state_dict,
+    load_state_dict) are wrapped by torch._disable_dynamo, which imports torch._dynamo on
+    their first call (about 2.5 CPU-seconds, more than torch itself) only to keep
+    torch.compile out of them. Nothing here compiles: unless something already loaded the
+    compiler, each wrapper is given its undecorated method as the one to call, as it would
+    cache after that import."""
+    disable = getattr(torch, "_disable_dynamo", None)
+    if disable is None or "torch._dynamo" in sys.modules:
+        return
+    wrapper_code = disable(lambda: None).__code__
+    for method in vars(torch.optim.Optimizer).values():
+        if getattr(method, "__code__", None) is wrapper_code:
+            method.__wrapped__.__dynamo_disable = method.__wrapped__
+
+
+keep_the_compiler_unloaded()
 
 
 def torch_object(path: str) -> object:
