@@ -88,6 +88,15 @@ STUDENT = textwrap.dedent(
         time.sleep(seconds)
         return seconds, None
 
+    def draw():
+        return float(np.random.random())
+
+    def break_seeding():
+        def refuse(seed=None):
+            raise RuntimeError("no seeding here")
+        np.random.seed = refuse
+        return 1
+
     def outer():
         return inner()
 
@@ -191,6 +200,41 @@ def test_misbehaviour_fails_only_that_call(
     assert error.kind == kind
     assert words in f"{error.type}: {error.message}"
     assert worker.call("student", "use_cache", [{"kept": 1}]).value == 2
+
+
+def test_releases_and_reseeds_ride_with_the_next_request(worker: Worker) -> None:
+    """Between checks the grader frees what the worker kept and reseeds it: the worker does
+    both before the next request, with no round trip of their own."""
+    cache = worker.call("student", "double", [np.ones(1)], keep=(1,)).value[1]
+    first = worker.call("student", "draw", []).value
+    sent = []
+    exchange = worker._exchange
+
+    def noted(request: dict, *rest: object) -> dict:
+        sent.append(request["op"])
+        return exchange(request, *rest)
+
+    worker._exchange = noted
+    worker.release()
+    worker.reseed(7)
+    assert sent == []
+    drawn = worker.call("student", "draw", []).value
+    assert sent == ["call"]
+    assert failure(worker, "use_cache", cache).error.type == "KeyError"
+    worker.reseed(7)
+    assert worker.call("student", "draw", []).value == drawn != first
+
+
+def test_seeding_broken_by_student_code_restarts_the_worker(worker: Worker) -> None:
+    """A reseed that student code makes fail costs only the worker: a new one, seeded as it
+    starts, answers the request the reseed came with."""
+    worker.reseed(7)
+    drawn = worker.call("student", "draw", []).value
+    assert worker.call("student", "break_seeding", []).value == 1
+    generation = worker.generation
+    worker.reseed(7)
+    assert worker.call("student", "draw", []).value == drawn
+    assert worker.generation == generation + 1
 
 
 def test_handles_die_with_the_worker(worker: Worker) -> None:

@@ -178,6 +178,7 @@ class Worker:
         self.busy_seconds = 0.0
         self.start_seconds = 0.0
         self.global_seed = 0
+        self.housekeeping: list[dict] = []  # releases and reseeds, sent with the next request
 
     def __enter__(self) -> Worker:
         return self
@@ -189,6 +190,7 @@ class Worker:
         began = time.perf_counter()
         self.generation += 1
         self.imported = set()
+        self.housekeeping = []  # a new worker keeps nothing and is seeded on starting
         self.scratch = tempfile.mkdtemp(prefix="grader-worker-")
         submission = launcher.prepare(Path(self.scratch), self.submission_dir, self.isolation)
         request_read, self.request_fd = os.pipe()
@@ -260,8 +262,10 @@ class Worker:
         budget, cut = self._budget(work * timeout)
         began = time.perf_counter()
         deadline = time.monotonic() + budget + GRACE
+        before, self.housekeeping = self.housekeeping, []
+        sent = {**request, "budget": budget, **({"before": before} if before else {})}
         try:
-            self._write(codec.frame(codec.encode({**request, "budget": budget})), deadline)
+            self._write(codec.frame(codec.encode(sent)), deadline)
             header = self._read(8, deadline)
             (size,) = struct.unpack("<Q", header)
             if size > codec.MAX_FRAME_BYTES:
@@ -288,6 +292,11 @@ class Worker:
             if type(error) is not dict:
                 raise StudentCallFailed(CallError("protocol", "Protocol", "malformed error"))
             failure = error_from_wire(error)
+            if failure.kind == "housekeeping":
+                # student code made a release or reseed fail (a monkeypatched
+                # np.random.seed): a new worker, seeded on starting, takes the request
+                self.stop()
+                return self._exchange(request, timeout, work)
             if failure.kind == "timeout":
                 raise self._out_of_time(cut, timeout, work, "", failure.where)
             raise StudentCallFailed(failure, reply["stdout"])
@@ -491,10 +500,11 @@ class Worker:
         return self._from_wire(reply.get("value"))
 
     def release(self) -> None:
-        """Forget every object kept in the worker (called between checks)."""
+        """Forget every object kept in the worker (called between checks). Like `forget`
+        and `reseed`, done by the worker before the next request it gets: no round trip
+        of its own, and nothing happens in the worker in between."""
         if self.process is not None:
-            with contextlib.suppress(StudentCallFailed, DeadlinePassed):
-                self._exchange({"op": "release"}, self.timeout)
+            self.housekeeping.append({"op": "release"})
 
     def cpu_seconds(self) -> float:
         """CPU time the worker's process tree has used (0 before it starts)."""
@@ -504,12 +514,10 @@ class Worker:
         """Forget some kept objects (a training step's caches), to bound the worker's memory."""
         ids = [h.id for h in handles if type(h) is WorkerHandle and h.generation == self.generation]
         if self.process is not None and ids:
-            with contextlib.suppress(StudentCallFailed, DeadlinePassed):
-                self._exchange({"op": "release", "ids": ids}, self.timeout)
+            self.housekeeping.append({"op": "release", "ids": ids})
 
     def reseed(self, seed: int) -> None:
         """Seed the worker's global generators now and after every restart (per check)."""
         self.global_seed = seed
         if self.process is not None:
-            with contextlib.suppress(StudentCallFailed, DeadlinePassed):
-                self._exchange({"op": "reseed", "seed": seed}, self.timeout)
+            self.housekeeping.append({"op": "reseed", "seed": seed})

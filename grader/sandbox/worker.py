@@ -101,8 +101,8 @@ class time_limit:  # noqa: N801 - used as a context manager, like contextlib's
 
 
 class StudentError(Exception):
-    """A failure to report back: kind is import/cell/missing/exception/unsupported; `file`,
-    `line` and `code` locate it in the submission when known."""
+    """A failure to report back: kind is import/cell/missing/exception/unsupported/
+    housekeeping; `file`, `line` and `code` locate it in the submission when known."""
 
     def __init__(
         self,
@@ -326,6 +326,7 @@ class Worker:
         return {"value": result}
 
     def handle(self, request: dict) -> dict:
+        self.keep_house(request.get("before") or ())
         op = request.get("op")
         if op == "drive":
             return self.drive(request)
@@ -336,17 +337,28 @@ class Worker:
         if op == "import":
             self.module(request["module"])
             return {"value": self.cell_failures.get(request["module"], [])}
-        if op == "release":
-            ids = request.get("ids")
-            if ids is None:
-                self.handles.clear()
-            for handle in ids or ():
-                self.handles.pop(handle, None)
-            return {"value": None}
-        if op == "reseed":
-            seed_global_generators(int(request["seed"]))
-            return {"value": None}
         raise StudentError("protocol", "ValueError", f"unknown op {op!r}")
+
+    def keep_house(self, steps: object) -> None:
+        """The releases and reseeds the grader asked for since its last request, in order.
+        Student code can make them fail (a `__del__`, a monkeypatched np.random.seed): the
+        grader then starts a new worker for the request."""
+        try:
+            for step in steps:
+                if step["op"] == "release":
+                    ids = step.get("ids")
+                    if ids is None:
+                        self.handles.clear()
+                    for handle in ids or ():
+                        self.handles.pop(handle, None)
+                elif step["op"] == "reseed":
+                    seed_global_generators(int(step["seed"]))
+                else:
+                    raise ValueError(f"unknown housekeeping {step['op']!r}")
+        except BaseException as error:  # noqa: BLE001 - whatever student code raised
+            failure = self.describe_exception("housekeeping", error)
+            failure.payload["kind"] = "housekeeping"  # a time-out here too
+            raise failure from None
 
 
 def restore_handles(sent: object, after: object) -> object:
