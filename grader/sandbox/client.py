@@ -443,16 +443,14 @@ class Worker:
         back instead), `drop` positions not to send at all (None comes back);
         `return_args` also returns the arguments as they are after the call.
         """
-        request = {
-            "op": "call",
-            "module": module,
-            "function": function,
-            "args": list(args),
-            "kwargs": kwargs or {},
+        request = {"op": "call", "module": module, "function": function, "args": list(args)}
+        options = {
+            "kwargs": kwargs,
             "keep": list(keep),
             "drop": list(drop),
             "return_args": return_args,
         }
+        request |= {key: value for key, value in options.items() if value}  # else its default
         reply = self._run(module, function, request, timeout)
         value = self._from_wire(reply.get("value"))
         return Reply(value, self._from_wire(reply.get("args_after")), reply["stdout"])
