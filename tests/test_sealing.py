@@ -123,14 +123,6 @@ def regular_install() -> Iterator[tuple[str, dict[str, str]]]:
     shutil.rmtree(base, ignore_errors=True)
 
 
-def _readable_by_others(path: Path) -> bool:
-    """Every folder above `path` lets others in, and others may read the file."""
-    folders = [path.parent, *path.parent.parents]
-    return path.stat().st_mode & stat.S_IROTH != 0 and all(
-        folder.stat().st_mode & stat.S_IXOTH for folder in folders
-    )
-
-
 def _traversable_by_others(folder: Path) -> bool:
     """Whether other users may pass through the folder (not followed if a link): nothing
     under one they may not is theirs to read, so the walk below need not enter it."""
@@ -145,7 +137,8 @@ def other_checkouts() -> tuple[str, ...]:
     """Course copies on this machine other than the pack the grader was given (other
     checkouts of this project, a CI clone's origin, copies in /tmp): readable by every
     user, so plain mode cannot protect them; the pack it grades with is what it seals.
-    Folders other users cannot pass through are not entered: what is under them is safe."""
+    Folders other users cannot pass through are not entered: what is under them is safe,
+    and every folder above a copy found is one they can pass through."""
     found = []
     for root, dirs, files in os.walk("/"):
         if root == "/":
@@ -153,7 +146,8 @@ def other_checkouts() -> tuple[str, ...]:
         dirs[:] = [d for d in dirs if _traversable_by_others(Path(root) / d)]
         if Path(root).name == "reference" and "layers.py" in files:
             copy = Path(root) / "layers.py"
-            if Path(root).parent.resolve() != ROOT.resolve() and _readable_by_others(copy):
+            readable = copy.stat().st_mode & stat.S_IROTH  # the walk checked its folders
+            if Path(root).parent.resolve() != ROOT.resolve() and readable:
                 found.append(str(Path(root).parent.resolve()))
     return tuple(found)
 
