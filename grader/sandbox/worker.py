@@ -355,10 +355,8 @@ class Worker:
                     seed_global_generators(int(step["seed"]))
                 else:
                     raise ValueError(f"unknown housekeeping {step['op']!r}")
-        except BaseException as error:  # noqa: BLE001 - whatever student code raised
-            failure = self.describe_exception("housekeeping", error)
-            failure.payload["kind"] = "housekeeping"  # a time-out here too
-            raise failure from None
+        except BaseException as error:  # noqa: BLE001 - whatever student code raised, a time-out too
+            raise StudentError("housekeeping", type(error).__name__, "") from None
 
 
 def restore_handles(sent: object, after: object) -> object:
