@@ -62,3 +62,28 @@ rounding leaves about 1e-9 there)."""
 FALSE_FAILURE = 1e-6
 """Statistical checks of initializers: probability that a correct implementation fails a
 check (Bonferroni over its tests; grader/checks/distribution.py)."""
+
+SAME_DRAWS = 1e-3
+"""Random draws (an initializer's values, singular values, nonzero counts per row and
+column) are called alike, for naming a known mistake, unless a two-sample KS test rejects
+that at this level (p <= 1e-3). It only names the mistake behind a check that already
+failed, and never fails one itself."""
+
+SAME_SCALE = 0.02
+"""The relative difference of standard deviations within which an initializer's sample and
+a known mistake's count as one scale, for naming the mistake (as SAME_DRAWS, it never fails
+a check)."""
+
+SAME_SPECTRUM_SCALE = 0.05
+"""The same for the root-mean-square singular value of one orthogonal-initializer draw
+against a never-orthogonalized variant's: looser than SAME_SCALE because it rests on one
+matrix's 30 to 40 singular values, not on a whole sample."""
+
+UNIFORM_BOUND_ROUNDING = 1e-12
+"""Relative slack above a uniform initializer's bound b: b computed another way (sqrt(6 /
+(fan_in + fan_out)) or gain * sqrt(3 / fan)) differs from the grader's in the last bits."""
+
+UNIFORM_REACH = 1e-3
+"""A uniform sample must come within b * 1e-3 of its bound b: a correct one of 150,000
+values misses that with probability (1 - 1e-3)^150000, about 1e-65, while a too-narrow
+bound (a fan or gain mistake) misses it by far more."""

@@ -146,9 +146,9 @@ def sample_problems(sample: np.ndarray, target: Target, scale: float) -> list[st
     if target.family == "uniform":
         bound = scale
         largest = float(np.max(np.abs(values)))
-        if largest > bound * (1 + 1e-12):
+        if largest > bound * (1 + tolerances.UNIFORM_BOUND_ROUNDING):
             problems.append(f"a value {largest:.4g} lies outside the bound ±{bound:.4g}")
-        elif largest < bound * (1 - 1e-3):
+        elif largest < bound * (1 - tolerances.UNIFORM_REACH):
             problems.append(f"values never come near the bound ±{bound:.4g} (max {largest:.4g})")
     p_value = float(stats.kstest(values, target.cdf(scale)).pvalue)
     if p_value < ALPHA:
@@ -204,17 +204,17 @@ def likely_mistake(
 
 def same_sample(sample: np.ndarray, summary: list, target_std: float | None = None) -> Match | None:
     """A variant's draws (`std_and_values`) look like the student's `sample`: a scale
-    within 2% and a two-sample KS test that does not tell them apart. Given the target's
-    std, a variant whose std is the target's (within 2%) draws what the check wants, on
-    this evidence, and explains no failure."""
+    within tolerances.SAME_SCALE and a two-sample KS test that does not tell them apart
+    (tolerances.SAME_DRAWS). Given the target's std, a variant whose std is the target's
+    (within the same) draws what the check wants, on this evidence, and explains no failure."""
     from scipy import stats
 
     scale, theirs = summary
-    if scale == 0 or abs(float(np.std(sample)) / scale - 1) > 0.02:
+    if scale == 0 or abs(float(np.std(sample)) / scale - 1) > tolerances.SAME_SCALE:
         return None
-    if target_std is not None and abs(scale / target_std - 1) <= 0.02:
+    if target_std is not None and abs(scale / target_std - 1) <= tolerances.SAME_SCALE:
         return None
-    if stats.ks_2samp(sample.ravel(), theirs).pvalue > 1e-3:
+    if stats.ks_2samp(sample.ravel(), theirs).pvalue > tolerances.SAME_DRAWS:
         return Match(exact=False)
     return None
 

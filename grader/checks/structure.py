@@ -88,8 +88,9 @@ def same_spectra(mine: np.ndarray, theirs: np.ndarray) -> Match | None:
     """A variant whose spectrum is the same on every draw explains a failed orthogonality
     check when it is the student's (`same_spectrum`, exact); one whose spectrum depends on
     the draw (a random matrix never orthogonalized) when the student's looks like a draw
-    of it: a root-mean-square singular value within 5% of its own and a two-sample KS test
-    that does not tell them apart (p > 1e-3), which is only likely."""
+    of it: a root-mean-square singular value within tolerances.SAME_SPECTRUM_SCALE of its own
+    and a two-sample KS test that does not tell them apart (tolerances.SAME_DRAWS), which is
+    only likely."""
     from scipy import stats
 
     if all(same_spectrum(theirs[0], other) for other in theirs[1:]):
@@ -97,9 +98,10 @@ def same_spectra(mine: np.ndarray, theirs: np.ndarray) -> Match | None:
     if mine.size != theirs.shape[1]:
         return None
     scale = float(np.mean(np.sqrt(np.mean(theirs**2, axis=1))))
-    if scale == 0 or abs(float(np.sqrt(np.mean(mine**2))) / scale - 1) > 0.05:
+    rms = float(np.sqrt(np.mean(mine**2)))
+    if scale == 0 or abs(rms / scale - 1) > tolerances.SAME_SPECTRUM_SCALE:
         return None
-    if stats.ks_2samp(mine, theirs.ravel()).pvalue > 1e-3:
+    if stats.ks_2samp(mine, theirs.ravel()).pvalue > tolerances.SAME_DRAWS:
         return Match(exact=False, detail="your singular values are spread like this mistake's")
     return None
 
@@ -166,8 +168,8 @@ def nonzero_counts(drawn: Callable[[int], np.ndarray], seed: int) -> list[np.nda
 def same_pattern(mine: list[np.ndarray], theirs: list[np.ndarray]) -> Match | None:
     """A variant explains a failed sparsity check when its nonzeros are laid out like the
     student's, per column and per row: identical counts where either side's are all equal
-    (k per row), else counts a two-sample KS test does not tell apart (p > 1e-3; drawing
-    rows with replacement, a Bernoulli mask)."""
+    (k per row), else counts a two-sample KS test does not tell apart (p > tolerances.SAME_DRAWS;
+    drawing rows with replacement, a Bernoulli mask)."""
     from scipy import stats
 
     for counts, other in zip(mine, theirs, strict=True):
@@ -176,7 +178,7 @@ def same_pattern(mine: list[np.ndarray], theirs: list[np.ndarray]) -> Match | No
         if np.ptp(counts) == 0 or np.ptp(other) == 0:
             if not np.array_equal(counts, other):
                 return None
-        elif stats.ks_2samp(counts, other).pvalue <= 1e-3:
+        elif stats.ks_2samp(counts, other).pvalue <= tolerances.SAME_DRAWS:
             return None
     return Match(exact=False, detail="your nonzeros per column and per row are laid out like it")
 
