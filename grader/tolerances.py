@@ -85,5 +85,5 @@ UNIFORM_BOUND_ROUNDING = 1e-12
 
 UNIFORM_REACH = 1e-3
 """A uniform sample must come within b * 1e-3 of its bound b: a correct one of 150,000
-values misses that with probability (1 - 1e-3)^150000, about 1e-65, while a too-narrow
-bound (a fan or gain mistake) misses it by far more."""
+values misses that with probability (1 - 1e-3)^150000, about 1e-65; a bound drawn more
+than 0.1% too narrow (a fan or gain mistake) fails it."""
